@@ -1,0 +1,33 @@
+# The course's two commands (README): `make lab` opens the course, `make test` runs every test.
+# Both build the same virtual environment first; a second run reuses it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# The CPU wheel of torch: an unpinned torch would download GBs of CUDA libraries.
+TORCH  ?= torch==2.13.0
+
+.PHONY: setup lab test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(BIN)/python -m ruff check dmlib tests benchmarks
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks/
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/notebooks.py
+
+clean:
+	rm -rf $(VENV)

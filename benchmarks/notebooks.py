@@ -1,0 +1,87 @@
+"""Run each notebook top to bottom in a fresh kernel; report wall time and peak memory.
+
+    python benchmarks/notebooks.py            # table of every notebook
+    python benchmarks/notebooks.py --readme   # ... and write it into README.md
+    python benchmarks/notebooks.py --with-tests   # also time the README's test command
+
+Peak memory is the kernel's maximum resident set size (ru_maxrss of the reaped kernel process).
+Budgets (README): ≤ 120 s and ≤ 1.5 GB per notebook on the 2-core CI machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET_S, BUDGET_MB = 120, 1536
+
+
+def run_one(path: Path) -> dict:
+    """Execute ``path`` in a fresh kernel (cwd = its folder); nothing is written back."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    wall = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"notebook": path.name, "wall_s": round(wall, 1), "peak_mb": round(peak_mb)}
+
+
+def measure(path: Path) -> dict:
+    # A separate process per notebook, so RUSAGE_CHILDREN sees only that notebook's kernel.
+    env = {**os.environ, "DMLIB_PROGRESS": "0"}
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", str(path)], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(rows: list[dict], test_s: float | None) -> str:
+    lines = [
+        "| notebook | Run All wall time | peak kernel memory | within budget |",
+        "|---|---:|---:|:---:|",
+    ]
+    for r in rows:
+        ok = r["wall_s"] <= BUDGET_S and r["peak_mb"] <= BUDGET_MB
+        lines.append(f"| {r['notebook']} | {r['wall_s']} s | {r['peak_mb']} MB | {'yes' if ok else 'NO'} |")
+    if test_s is not None:
+        ok = "yes" if test_s <= 900 else "NO"
+        lines.append(f"| `make test` (pytest + nbval, warm venv) | {test_s:.0f} s | | {ok} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--with-tests", action="store_true", help="also time `make test`")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return 0
+    rows = [measure(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    test_s = None
+    if args.with_tests:
+        start = time.perf_counter()
+        subprocess.run(["make", "test"], cwd=ROOT, check=True, capture_output=True)
+        test_s = time.perf_counter() - start
+    text = table(rows, test_s)
+    print(text)
+    if args.readme:
+        from dmlib.course import write_readme_block
+
+        write_readme_block("bench", text)
+    return 0 if all(r["wall_s"] <= BUDGET_S and r["peak_mb"] <= BUDGET_MB for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

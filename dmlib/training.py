@@ -1,0 +1,272 @@
+"""Shared training machinery: seeding, device choice, progress bars, the loop, checkpoints.
+
+Taught in notebooks/01_infogan.ipynb §0 Setup and §6 Training (every model in the course is
+trained by ``python -m dmlib train NAME``, which goes through :func:`run_training` here).
+
+A checkpoint is two files: ``NAME.pt`` (tensors only, so it loads with
+``torch.load(weights_only=True)``) and ``NAME.json``, the sidecar that records the config, seed,
+final metrics, the command that made it, wall time and the ``.pt`` file's sha256.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import random
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .data import data_dir, sha256_of
+
+__all__ = [
+    "CheckpointError",
+    "checkpoint_dir",
+    "cpu_supports_bf16",
+    "default_device",
+    "environment_report",
+    "half_precision",
+    "load_checkpoint",
+    "progress",
+    "progress_enabled",
+    "read_history",
+    "run_training",
+    "save_checkpoint",
+    "seed_everything",
+]
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch (CPU and CUDA); return a torch generator with that seed.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - seeds the legacy global RNG that readers' code may use
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return torch.Generator().manual_seed(seed)
+
+
+def default_device() -> torch.device:
+    """CUDA when present, else CPU (``DMLIB_DEVICE`` overrides, e.g. ``cpu``).
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+    name = os.environ.get("DMLIB_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def progress_enabled() -> bool:
+    """Progress bars are on unless ``DMLIB_PROGRESS=0`` (the nbval/pytest runs set it).
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+    return os.environ.get("DMLIB_PROGRESS", "1") != "0"
+
+
+def progress(iterable: Iterable, **kwargs: Any) -> Iterable:
+    """``tqdm.auto`` around ``iterable``: a widget bar in Jupyter, a text bar in a terminal.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+    return tqdm(iterable, disable=not progress_enabled(), dynamic_ncols=True, **kwargs)
+
+
+def run_training(
+    step: Callable[[int], Mapping[str, float]],
+    steps: int,
+    *,
+    desc: str = "training",
+    log_every: int = 1,
+) -> dict[str, list[float]]:
+    """Call ``step(i)`` for ``i < steps`` with a progress bar; collect its metrics.
+
+    ``step`` returns a mapping of metric name → float. Every ``log_every`` steps the metrics are
+    appended to the returned history (``history["step"]`` holds the step numbers) and shown on
+    the bar. Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    if not callable(step):
+        raise ValueError("step must be callable: step(i) -> {metric: value}")
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not isinstance(log_every, int) or log_every < 1:
+        raise ValueError(f"log_every must be a positive int, got {log_every!r}")
+    history: dict[str, list[float]] = {"step": []}
+    bar = progress(range(steps), desc=desc)
+    for i in bar:
+        metrics = step(i)
+        if i % log_every == 0 or i == steps - 1:
+            history["step"].append(i)
+            for name, value in metrics.items():
+                history.setdefault(name, []).append(float(value))
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix({k: f"{float(v):.3f}" for k, v in metrics.items()}, refresh=False)
+    return history
+
+
+def half_precision(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A copy of a state dict with float tensors stored as float16 (halves the shipped size).
+
+    ``load_state_dict`` copies them back into float32 parameters. Evaluate the model *after*
+    this rounding so a sidecar's metrics describe the shipped weights.
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, corrupt, or does not match its sidecar."""
+
+
+def checkpoint_dir() -> Path:
+    """``data/checkpoints`` — where shipped checkpoints and their sidecars live.
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    return data_dir() / "checkpoints"
+
+
+def _paths(name: str, folder: Path | None) -> tuple[Path, Path]:
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(f"name must be a plain checkpoint name like 'infogan', got {name!r}")
+    folder = Path(folder) if folder is not None else checkpoint_dir()
+    return folder / f"{name}.pt", folder / f"{name}.json"
+
+
+def save_checkpoint(
+    name: str,
+    tensors: Mapping[str, Any],
+    *,
+    config: Mapping[str, Any],
+    seed: int,
+    metrics: Mapping[str, float],
+    wall_time_s: float,
+    history: Mapping[str, list[float]] | None = None,
+    command: str | None = None,
+    folder: Path | None = None,
+) -> Path:
+    """Write ``NAME.pt`` (tensors only), ``NAME.json`` (sidecar) and ``NAME.log.csv`` (history).
+
+    ``tensors`` maps names to state dicts or tensors. ``command`` defaults to this process's
+    command line. Returns the ``.pt`` path. Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    weights, sidecar = _paths(name, folder)
+    if not isinstance(tensors, Mapping) or not tensors:
+        raise ValueError("tensors must be a non-empty mapping of name -> state dict or tensor")
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({key: value for key, value in tensors.items()}, weights)
+    record = {
+        "name": name,
+        "config": dict(config),
+        "seed": seed,
+        "metrics": {k: round(float(v), 6) for k, v in metrics.items()},
+        "command": command or "python -m dmlib " + " ".join(sys.argv[1:]),
+        "wall_time_s": round(float(wall_time_s), 1),
+        "torch": torch.__version__,
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
+        "sha256": sha256_of(weights),
+    }
+    sidecar.write_text(json.dumps(record, indent=2) + "\n")
+    if history:
+        with open(weights.with_suffix(".log.csv"), "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(list(history))
+            writer.writerows(zip(*history.values(), strict=True))
+    return weights
+
+
+def load_checkpoint(
+    name: str,
+    *,
+    train_command: str,
+    folder: Path | None = None,
+    map_location: str | torch.device = "cpu",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load ``NAME.pt`` safely (``weights_only=True``) after checking it against its sidecar.
+
+    Returns ``(tensors, sidecar)``. Any problem raises :class:`CheckpointError` naming the file
+    and ``train_command``, the command that regenerates it.
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    weights, sidecar = _paths(name, folder)
+    fix = f"regenerate it with `{train_command}` (or restore it with `git checkout -- data/checkpoints/`)"
+    if not weights.is_file() or not sidecar.is_file():
+        missing = weights if not weights.is_file() else sidecar
+        raise CheckpointError(f"checkpoint file {missing} is missing; {fix}.")
+    try:
+        record = json.loads(sidecar.read_text())
+    except json.JSONDecodeError as exc:
+        raise CheckpointError(f"sidecar {sidecar} is not valid JSON ({exc}); {fix}.") from exc
+    if sha256_of(weights) != record.get("sha256"):
+        raise CheckpointError(
+            f"checkpoint {weights} does not match the sha256 in {sidecar.name} (corrupt or replaced); {fix}."
+        )
+    try:
+        tensors = torch.load(weights, map_location=map_location, weights_only=True)
+    except Exception as exc:  # torch raises several types for a damaged zip
+        raise CheckpointError(f"checkpoint {weights} cannot be read ({exc}); {fix}.") from exc
+    return tensors, record
+
+
+def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]:
+    """The per-step training log ``NAME.log.csv`` written next to a checkpoint, as arrays.
+
+    Taught in notebooks/01_infogan.ipynb §7 Figure 1.
+    """
+    weights, _ = _paths(name, folder)
+    path = weights.with_suffix(".log.csv")
+    if not path.is_file():
+        raise CheckpointError(f"training log {path} is missing; it is written by the train command.")
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    columns = list(zip(*rows[1:], strict=True))
+    return {key: np.asarray(col, dtype=float) for key, col in zip(rows[0], columns, strict=True)}
+
+
+def environment_report() -> dict[str, str]:
+    """Versions, device and thread count — what ``python -m dmlib env`` prints.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+    import matplotlib
+    import scipy
+
+    report = {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "matplotlib": matplotlib.__version__,
+        "device": str(default_device()),
+        "threads": str(torch.get_num_threads()),
+        "cpu bf16 (AMX/AVX512-BF16)": str(cpu_supports_bf16()),
+        "data": str(data_dir()),
+    }
+    try:
+        import ipywidgets
+
+        report["ipywidgets"] = ipywidgets.__version__
+    except ImportError:
+        report["ipywidgets"] = "not installed"
+    return report
+
+
+def cpu_supports_bf16() -> bool:
+    """True where the CPU has native bfloat16 matmuls (AMX or AVX512-BF16), so autocast pays.
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " amx_bf16" in flags or " avx512_bf16" in flags
