@@ -11,20 +11,22 @@ import argparse
 import dataclasses
 import json
 import sys
+from pathlib import Path
 
 from .course import badges_markdown, write_readme_block
 from .registry import entries, format_figures
-from .training import environment_report
+from .training import checkpoint_dir, environment_report
 
 
-def _add_config_flags(parser: argparse.ArgumentParser, config_cls: type) -> None:
-    for field in dataclasses.fields(config_cls):
+def _add_config_flags(parser: argparse.ArgumentParser, defaults: object) -> None:
+    for field in dataclasses.fields(defaults):
         flag = "--" + field.name.replace("_", "-")
+        default = getattr(defaults, field.name)
         if field.type in (bool, "bool"):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default)
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default)
         else:
             kind = {"int": int, "float": float, "str": str}.get(str(field.type), field.type)
-            parser.add_argument(flag, type=kind, default=field.default, help=f"default {field.default}")
+            parser.add_argument(flag, type=kind, default=default, help=f"default {default}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     train_sub = train.add_subparsers(dest="name", required=True)
     for entry in table.values():
         p = train_sub.add_parser(entry.name, help=entry.help, description=entry.help)
-        _add_config_flags(p, entry.config)
+        _add_config_flags(p, entry.default_config())
+        p.add_argument("--checkpoint-dir", type=Path, default=None, help="default data/checkpoints")
     evaluate = sub.add_parser("evaluate", help="compute a model's figures from its checkpoint")
     evaluate.add_argument("name", choices=sorted(table))
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -50,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         entry = table[args.name]
         names = {f.name for f in dataclasses.fields(entry.config)}
         config = entry.config(**{k: v for k, v in vars(args).items() if k in names})
-        written = entry.train(config)
-        print(f"wrote data/checkpoints/{written}.pt (+ .json sidecar, .log.csv)")
+        folder = args.checkpoint_dir or checkpoint_dir()
+        written = entry.train(config, folder)
+        print(f"wrote {folder / written}.pt (+ .json sidecar, .log.csv)")
     elif args.command in ("evaluate", "report"):
         chosen = [table[args.name]] if args.command == "evaluate" else list(table.values())
         figures = [figure for entry in chosen for figure in entry.evaluate()]

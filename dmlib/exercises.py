@@ -3,7 +3,8 @@
 A checker calls the reader's function on seeded random inputs and compares it with the
 reference within 1e-6. It returns ``True`` when every case agrees, ``False`` (with a hint) while
 the function still raises ``NotImplementedError``, and raises ``AssertionError`` naming the first
-failing input otherwise. Taught in notebooks/01_infogan.ipynb §9 Exercises.
+failing input otherwise. Taught in notebooks/01_infogan.ipynb §9 and notebooks/03_pixelrnn.ipynb §11
+Exercises.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ import torch
 
 from .infotheory import entropy, gaussian_log_likelihood, mutual_information
 
-__all__ = ["check_categorical_entropy", "check_gaussian_L_I", "check_mutual_information"]
+__all__ = [
+    "buggy_mask_a",
+    "check_bits_per_dim",
+    "check_categorical_entropy",
+    "check_gaussian_L_I",
+    "check_mask_b",
+    "check_mask_bug",
+    "check_mutual_information",
+]
 
 
 def _checker(check: Callable) -> Callable:
@@ -79,3 +88,51 @@ def check_gaussian_L_I(fn: Callable[..., torch.Tensor], trials: int = 20) -> Non
         expected = float(gaussian_log_likelihood(c, mean, log_std).mean())
         _compare("Gaussian L_I", fn(c, mean, log_std), expected, torch.cat([c, mean, log_std], 1))
     print(f"✓ Gaussian L_I correct on {trials} random batches")
+
+
+@_checker
+def check_mask_b(fn: Callable[[int], np.ndarray], trials: int = 4) -> None:
+    """PixelRNN exercise 1: ``fn(k)`` returns the k×k grayscale mask B (1 = connection kept)."""
+    from .pixelrnn.masks import causal_mask
+
+    one = torch.zeros(1, dtype=torch.long)
+    for k in (1, 3, 5, 7)[:trials]:
+        expected = causal_mask((k, k), one, one, "B")[0, 0].numpy()
+        got = np.asarray(fn(k), dtype=float)
+        if got.shape != expected.shape or not np.array_equal(got, expected):
+            raise AssertionError(f"mask B for k={k}: expected\n{expected.astype(int)}\ngot\n{got}")
+    print("✓ mask B correct for k = 1, 3, 5, 7")
+
+
+@_checker
+def check_bits_per_dim(fn: Callable[[float, int], float], trials: int = 20) -> None:
+    """PixelRNN exercise 2: ``fn(nats, dims)`` converts an image's NLL in nats to bits per dimension."""
+    rng = np.random.default_rng(3)
+    for _ in range(trials):
+        nats, dims = float(rng.uniform(10, 5000)), int(rng.integers(1, 3073))
+        _compare("bits/dim", fn(nats, dims), nats / dims / np.log(2), [nats, dims])
+    print(f"✓ bits/dim correct on {trials} random cases (e.g. CIFAR's 3072 dims)")
+
+
+def buggy_mask_a(k: int) -> np.ndarray:
+    """A k×k grayscale 'mask A' with one classic bug, for exercise 3 to find."""
+    mask = np.zeros((k, k))
+    mask[: k // 2] = 1
+    mask[k // 2, : k // 2 + 1] = 1
+    return mask
+
+
+@_checker
+def check_mask_bug(fn: Callable[[int], list], trials: int = 3) -> None:
+    """PixelRNN exercise 3: ``fn(k)`` lists the (row, col) positions where :func:`buggy_mask_a`
+    differs from the true mask A."""
+    from .pixelrnn.masks import causal_mask
+
+    one = torch.zeros(1, dtype=torch.long)
+    for k in (3, 5, 7)[:trials]:
+        expected = causal_mask((k, k), one, one, "A")[0, 0].numpy()
+        wrong = sorted(map(tuple, np.argwhere(buggy_mask_a(k) != expected).tolist()))
+        got = sorted(tuple(int(v) for v in pos) for pos in fn(k))
+        if got != wrong:
+            raise AssertionError(f"k={k}: the buggy positions are not {got}")
+    print("✓ you found the bug: mask A must hide the centre pixel itself")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -301,7 +302,7 @@ def train_command(name: str) -> str:
     return "python -m dmlib train infogan" + (" --lambda-info 0" if name == "infogan_gan" else "")
 
 
-def train_and_save(config: InfoGANConfig) -> str:
+def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
     """Train, evaluate on MNIST-test and write the checkpoint, sidecar and log; return its name.
 
     This is what ``python -m dmlib train infogan`` runs.
@@ -325,6 +326,7 @@ def train_and_save(config: InfoGANConfig) -> str:
         metrics=metrics,
         wall_time_s=result["wall_time_s"],
         history=history,
+        folder=folder,
     )
     return name
 

@@ -7,9 +7,10 @@ Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 _GOALS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
@@ -44,13 +45,21 @@ class Figure:
 
 @dataclass(frozen=True)
 class Entry:
-    """A trainable model: ``train(config)`` writes its checkpoint; ``evaluate()`` returns figures."""
+    """A trainable model: ``train(config)`` writes its checkpoint; ``evaluate()`` returns figures.
+
+    ``defaults`` overrides the config class's defaults for this entry (several entries may share
+    one config class, e.g. the four PixelRNN models).
+    """
 
     name: str
     help: str
     config: type
-    train: Callable[[Any], str]
+    train: Callable[[Any, Any], str]  # (config, checkpoint folder or None) -> checkpoint name
     evaluate: Callable[[], list[Figure]]
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+    def default_config(self) -> Any:
+        return self.config(**self.defaults)
 
 
 def entries() -> dict[str, Entry]:
@@ -59,6 +68,7 @@ def entries() -> dict[str, Entry]:
     Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
     from . import infogan
+    from .pixelrnn import experiments as pixelrnn
 
     table = [
         Entry(
@@ -67,6 +77,17 @@ def entries() -> dict[str, Entry]:
             infogan.InfoGANConfig,
             infogan.train_and_save,
             infogan.paper_figures,
+        ),
+        *(
+            Entry(
+                name,
+                f"PixelRNN family (PR-024): {name}, {overrides.get('data', 'binary_mnist')}",
+                pixelrnn.PixelRNNConfig,
+                pixelrnn.train_and_save,
+                functools.partial(pixelrnn.paper_figures, name),
+                overrides,
+            )
+            for name, overrides in pixelrnn.CHECKPOINTS.items()
         ),
     ]
     return {entry.name: entry for entry in table}

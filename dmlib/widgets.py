@@ -17,7 +17,14 @@ import torch
 from . import infogan
 from .infotheory import cross_entropy, entropy, kl_divergence
 
-__all__ = ["discretized_gaussian", "distribution_explorer", "latent_explorer"]
+__all__ = [
+    "completion_sampler",
+    "discretized_gaussian",
+    "distribution_explorer",
+    "latent_explorer",
+    "mask_viewer",
+    "receptive_field_explorer",
+]
 
 
 def discretized_gaussian(center: float, spread: float, k: int = 10) -> np.ndarray:
@@ -96,4 +103,99 @@ def latent_explorer(
         c2=slider("c2"),
         c3=slider("c3"),
         z_seed=W.IntSlider(value=0, min=0, max=99, description="z seed", continuous_update=False),
+    )
+
+
+def receptive_field_explorer(models: dict) -> W.interactive:
+    """Pick a model and a pixel → the inputs its prediction depends on (gradient magnitude).
+
+    ``models`` maps names to PixelRNN-family models; ``w.result`` is the (C, H, W) field.
+    Taught in notebooks/03_pixelrnn.ipynb §6.2 The blind spot and its fix.
+    """
+    from .pixelrnn import receptive
+
+    if not models:
+        raise ValueError("models must name at least one model")
+    first = next(iter(models))
+    size = models[first].config.image_size
+
+    def show(model=first, row=size // 2, col=size // 2):
+        field = receptive.dependency_field(models[model], (row, col))
+        fig, ax = plt.subplots(figsize=(3, 3))
+        ax.imshow(np.log10(field.sum(0).numpy() + 1e-12), cmap="viridis", vmin=-8)
+        ax.plot(col, row, "rs", markersize=4)
+        ax.set_title(f"{model}: {int((field.sum(0) != 0).sum())} inputs", fontsize=9)
+        ax.axis("off")
+        plt.show()
+        return field
+
+    return W.interactive(
+        show,
+        model=W.Dropdown(options=list(models), description="model"),
+        row=W.IntSlider(value=size // 2, min=0, max=size - 1, description="row", continuous_update=False),
+        col=W.IntSlider(value=size // 2, min=0, max=size - 1, description="col", continuous_update=False),
+    )
+
+
+def completion_sampler(model, images: torch.Tensor) -> W.interactive:
+    """Occlude the bottom of a test digit and let the model fill it in, n times.
+
+    ``w.result`` is the (n, C, H, W) completions. Taught in notebooks/03_pixelrnn.ipynb §8.2.
+    """
+    from .pixelrnn import sampling
+
+    size = model.config.image_size
+
+    def show(image=0, keep_rows=14, samples=4, seed=0):
+        out = sampling.complete(model, images[image : image + 1], keep_rows, samples, seed=seed)[0]
+        fig, axes = plt.subplots(1, samples + 1, figsize=(1.3 * (samples + 1), 1.5))
+        axes[0].imshow(images[image, 0], cmap="gray_r", vmin=0, vmax=1)
+        axes[0].axhline(keep_rows - 0.5, color="r")
+        axes[0].set_title("original", fontsize=8)
+        for ax, completion in zip(axes[1:], out, strict=True):
+            ax.imshow(completion[0], cmap="gray_r", vmin=0, vmax=1)
+        for ax in axes:
+            ax.axis("off")
+        plt.show()
+        return out
+
+    def int_slider(value, low, high, label):
+        return W.IntSlider(value=value, min=low, max=high, description=label, continuous_update=False)
+
+    return W.interactive(
+        show,
+        image=int_slider(0, 0, len(images) - 1, "test digit"),
+        keep_rows=int_slider(14, 1, size - 1, "keep rows"),
+        samples=int_slider(4, 1, 8, "samples"),
+        seed=int_slider(0, 0, 99, "seed"),
+    )
+
+
+def mask_viewer() -> W.interactive:
+    """Mask A or B for a kernel size, and for RGB the 3 × 3 grid of (output, input) colour groups.
+
+    ``w.result`` is the mask (out, in, k, k). Taught in notebooks/03_pixelrnn.ipynb §3 Masks.
+    """
+    from .pixelrnn.masks import causal_mask
+
+    def show(kernel=5, mask_type="A", colour=True):
+        groups = torch.arange(3) if colour else torch.zeros(1, dtype=torch.long)
+        mask = causal_mask((kernel, kernel), groups, groups, mask_type)
+        n = len(groups)
+        fig, axes = plt.subplots(n, n, figsize=(1.4 * n + 0.4, 1.4 * n + 0.4), squeeze=False)
+        names = "RGB" if colour else "x"
+        for o in range(n):
+            for i in range(n):
+                axes[o, i].imshow(mask[o, i], cmap="Greens", vmin=0, vmax=1.3)
+                axes[o, i].set_xticks([]), axes[o, i].set_yticks([])
+                axes[o, i].set_title(f"{names[i]} → {names[o]}", fontsize=8)
+        fig.suptitle(f"mask {mask_type}, {kernel}×{kernel}", fontsize=9)
+        plt.show()
+        return mask
+
+    return W.interactive(
+        show,
+        kernel=W.Dropdown(options=[1, 3, 5, 7], value=5, description="kernel"),
+        mask_type=W.ToggleButtons(options=["A", "B"], description="mask"),
+        colour=W.Checkbox(value=True, description="RGB groups"),
     )

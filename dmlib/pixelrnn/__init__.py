@@ -1,0 +1,13 @@
+"""PixelRNN — van den Oord, Kalchbrenner, Kavukcuoglu, "Pixel Recurrent Neural Networks", ICML 2016
+(https://arxiv.org/abs/1601.06759), with the Gated PixelCNN of "Conditional Image Generation with
+PixelCNN Decoders" (NeurIPS 2016, https://arxiv.org/abs/1606.05328).
+
+Taught in notebooks/03_pixelrnn.ipynb (PR-024), in the order of UvA's tutorial: masks → one layer →
+receptive field by gradients → blocks → models → sampling, then likelihoods and compression.
+
+    p(x) = Π_i p(x_i | x_<i),   p(x_i | x_<i) = p(R | x_<i) · p(G | x_<i, R) · p(B | x_<i, R, G)
+
+Modules: ``masks`` (mask A/B and colour groups), ``models`` (PixelCNN, Row LSTM, Diagonal BiLSTM,
+Gated PixelCNN), ``receptive`` (dependency fields by gradients), ``sampling`` (naive and cached),
+``coding`` (arithmetic coding), ``experiments`` (data, training, evaluation).
+"""

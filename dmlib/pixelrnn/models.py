@@ -1,0 +1,309 @@
+"""PixelCNN, Row LSTM, Diagonal BiLSTM (van den Oord et al., ICML 2016) and Gated PixelCNN
+(van den Oord et al., NeurIPS 2016), all sharing the paper's Table 1 skeleton:
+
+    7×7 conv, mask A  →  residual blocks (2h features)  →  ReLU, 1×1 mask B  →  ReLU, 1×1 mask B  →  outputs
+
+Outputs are one logit per channel for binary images (a sigmoid, MNIST) or a 256-way softmax per colour.
+Taught in notebooks/03_pixelrnn.ipynb §5 Architecture and §6 PixelCNN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .masks import MaskedConv2d, channel_groups
+
+__all__ = [
+    "DiagonalBiLSTM",
+    "GatedPixelCNN",
+    "MODELS",
+    "PixelCNN",
+    "PixelRNNConfig",
+    "RowLSTM",
+    "build_model",
+    "skew",
+    "unskew",
+]
+
+
+@dataclass
+class PixelRNNConfig:
+    """Model and training settings; every field is a ``python -m dmlib train <model>`` flag.
+
+    Taught in notebooks/03_pixelrnn.ipynb §5 Architecture.
+    """
+
+    model: str = "pixelcnn"  # pixelcnn | rowlstm | diagbilstm | gatedpixelcnn
+    data: str = "binary_mnist"  # binary_mnist | mnist8 | colour_patches
+    colours: int = 1
+    levels: int = 2  # 2: a sigmoid per pixel; 256: a softmax over 8-bit values
+    hidden: int = 16  # h; the residual stream carries 2h features
+    layers: int = 7  # residual blocks
+    out_hidden: int = 32  # maps in the two 1×1 output layers
+    kernel: int = 3  # PixelCNN / gated hidden kernel
+    image_size: int = 28
+    steps: int = 2000
+    batch_size: int = 32
+    lr: float = 1e-3
+    seed: int = 0
+    bf16: bool = True
+
+
+def _lstm(gates: torch.Tensor, cell: torch.Tensor, dim: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """One LSTM update from pre-activations (…, 4h, …) ordered [o, f, i, g] along ``dim``."""
+    o, f, i, g = gates.chunk(4, dim=dim)
+    cell = torch.sigmoid(f) * cell + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(cell), cell
+
+
+class _Autoregressive(nn.Module):
+    """Shared first layer, output layers and input checks; subclasses define ``body``."""
+
+    def __init__(self, config: PixelRNNConfig):
+        super().__init__()
+        if config.levels not in (2, 256):
+            raise ValueError(f"levels must be 2 (binary) or 256 (8-bit), got {config.levels}")
+        if config.levels == 2 and config.colours != 1:
+            raise ValueError("binary models are grayscale: colours must be 1 when levels is 2")
+        self.config = config
+        c, h2 = config.colours, 2 * config.hidden
+        self.per_colour = 1 if config.levels == 2 else config.levels
+        out_groups = torch.arange(c).repeat_interleave(self.per_colour)
+        self.head = nn.Sequential(
+            nn.ReLU(),
+            MaskedConv2d(h2, config.out_hidden, 1, "B", c),
+            nn.ReLU(),
+            MaskedConv2d(config.out_hidden, c * self.per_colour, 1, "B", c, out_groups=out_groups),
+        )
+
+    def check_input(self, x: torch.Tensor) -> None:
+        c, size = self.config.colours, self.config.image_size
+        if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != c:
+            shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+            raise ValueError(f"x must have shape (B, {c}, H, W), got {shape}")
+        if self.config.levels == 2 and not ((x == 0) | (x == 1)).all():
+            raise ValueError("x must be binary (0/1) for a binary model; binarize it first")
+        if self.config.levels == 256 and (x.min() < 0 or x.max() > 1):
+            raise ValueError("x must hold 8-bit intensities scaled to [0, 1] (value / 255)")
+        del size  # models are fully convolutional; any H, W works
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones."""
+        self.check_input(x)
+        out = self.head(self.body(x))  # (B, C·per_colour, H, W)
+        if self.per_colour == 1:
+            return out
+        b, _, hgt, wid = out.shape
+        return out.view(b, self.config.colours, self.per_colour, hgt, wid).transpose(1, 2)
+
+
+class PixelCNN(_Autoregressive):
+    """7×7 mask A, then residual blocks 1×1 (2h→h) · 3×3 mask B (h→h) · 1×1 (h→2h), all ReLU.
+
+    Taught in notebooks/03_pixelrnn.ipynb §6 PixelCNN.
+    """
+
+    def __init__(self, config: PixelRNNConfig):
+        super().__init__(config)
+        c, h = config.colours, config.hidden
+        self.first = MaskedConv2d(c, 2 * h, 7, "A", c)
+        self.blocks = nn.ModuleList(
+            nn.Sequential(
+                nn.ReLU(),
+                MaskedConv2d(2 * h, h, 1, "B", c),
+                nn.ReLU(),
+                MaskedConv2d(h, h, config.kernel, "B", c),
+                nn.ReLU(),
+                MaskedConv2d(h, 2 * h, 1, "B", c),
+            )
+            for _ in range(config.layers)
+        )
+
+    def body(self, x: torch.Tensor) -> torch.Tensor:
+        stream = self.first(x)  # (B, 2h, H, W)
+        for block in self.blocks:
+            stream = stream + block(stream)
+        return stream
+
+
+class RowLSTMLayer(nn.Module):
+    """Row LSTM (§3.1): a 1×3 mask-B input-to-state conv over the whole map, then, row by row,
+    a 1×3 state-to-state conv of the previous row's hidden state. Its context is a triangle above.
+    """
+
+    def __init__(self, hidden: int, colours: int):
+        super().__init__()
+        self.input_to_state = MaskedConv2d(2 * hidden, 4 * hidden, (1, 3), "B", colours, out_blocks=4)
+        self.state_to_state = nn.Conv1d(hidden, 4 * hidden, 3, padding=1)
+        self.hidden = hidden
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, _, height, width = x.shape
+        gates_in = self.input_to_state(x)  # (B, 4h, H, W), all rows at once
+        state = x.new_zeros(b, self.hidden, width)
+        cell = torch.zeros_like(state)
+        rows = []
+        for row in range(height):  # the recurrence runs top to bottom
+            state, cell = _lstm(gates_in[:, :, row] + self.state_to_state(state), cell)
+            rows.append(state)
+        return torch.stack(rows, dim=2)  # (B, h, H, W)
+
+
+def skew(x: torch.Tensor) -> torch.Tensor:
+    """Offset row r by r positions: (B, C, H, W) → (B, C, H, W + H − 1), so each diagonal of the
+    image becomes a column. Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM.
+
+    One reshape instead of a loop: pad every row with H zeros, flatten, and re-cut the stream into
+    rows one element shorter, which shifts row r right by r.
+    """
+    b, c, height, width = x.shape
+    stream = F.pad(x, (0, height)).flatten(2)[:, :, : height * (width + height - 1)]
+    return stream.view(b, c, height, width + height - 1)
+
+
+def unskew(x: torch.Tensor, width: int) -> torch.Tensor:
+    """Invert :func:`skew`: (B, C, H, W + H − 1) → (B, C, H, W)."""
+    b, c, height, skewed = x.shape
+    stream = F.pad(x.flatten(2), (0, height))  # re-cut into rows one element longer
+    return stream.view(b, c, height, skewed + 1)[:, :, :, :width]
+
+
+class DiagonalBiLSTMLayer(nn.Module):
+    """Diagonal BiLSTM (§3.2): two diagonal LSTMs, left-to-right and right-to-left (the latter on
+    the mirrored map), computed in one loop over the columns of the skewed map.
+
+    Each direction: a 1×1 mask-B input-to-state conv, then column by column a 2×1 state-to-state
+    conv that reads, in image coordinates, the pixel above and the pixel to the left. The right
+    direction is shifted down a row before the two are added, so no pixel sees its own row to the
+    right.
+    """
+
+    def __init__(self, hidden: int, colours: int):
+        super().__init__()
+        self.input_to_state = nn.ModuleList(
+            MaskedConv2d(2 * hidden, 4 * hidden, 1, "B", colours, out_blocks=4) for _ in range(2)
+        )
+        # Both directions' 2×1 kernels as one grouped conv over the stacked states (B, 2h, H).
+        self.state_to_state = nn.Conv1d(2 * hidden, 8 * hidden, 2, padding=1, groups=2)
+        self.hidden = hidden
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, _, height, width = x.shape
+        h = self.hidden
+        left_in = skew(self.input_to_state[0](x))  # (B, 4h, H, S)
+        right_in = skew(self.input_to_state[1](x.flip(3)))
+        gates_in = torch.stack([left_in, right_in], dim=1)  # (B, 2, 4h, H, S)
+        state = x.new_zeros(b, 2 * h, height)
+        cell = x.new_zeros(b, 2, h, height)
+        columns = []
+        for col in range(gates_in.shape[-1]):
+            # output r of the length-(H+1) conv reads rows r−1 and r of the previous column
+            recurrent = self.state_to_state(state)[:, :, :height].view(b, 2, 4 * h, height)
+            hidden, cell = _lstm(gates_in[..., col] + recurrent, cell, dim=2)
+            state = hidden.reshape(b, 2 * h, height)
+            columns.append(hidden)
+        out = torch.stack(columns, dim=-1)  # (B, 2, h, H, S)
+        left = unskew(out[:, 0], width)
+        right = unskew(out[:, 1], width).flip(3)
+        return left + F.pad(right, (0, 0, 1, 0))[:, :, :-1]  # shift the right map down one row
+
+
+class _ResidualRNN(_Autoregressive):
+    """PixelRNN: 7×7 mask A, then residual LSTM layers 2h → (h per gate) → h → 1×1 → 2h (§3.3)."""
+
+    layer_class: type[nn.Module]
+
+    def __init__(self, config: PixelRNNConfig):
+        super().__init__(config)
+        c, h = config.colours, config.hidden
+        self.first = MaskedConv2d(c, 2 * h, 7, "A", c)
+        self.rnns = nn.ModuleList(self.layer_class(h, c) for _ in range(config.layers))
+        self.ups = nn.ModuleList(MaskedConv2d(h, 2 * h, 1, "B", c) for _ in range(config.layers))
+
+    def body(self, x: torch.Tensor) -> torch.Tensor:
+        stream = self.first(x)
+        for rnn, up in zip(self.rnns, self.ups, strict=True):
+            stream = stream + up(rnn(stream))
+        return stream
+
+
+class RowLSTM(_ResidualRNN):
+    """The Row LSTM PixelRNN. Taught in notebooks/03_pixelrnn.ipynb §5.2 Row LSTM."""
+
+    layer_class = RowLSTMLayer
+
+
+class DiagonalBiLSTM(_ResidualRNN):
+    """The Diagonal BiLSTM PixelRNN. Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM."""
+
+    layer_class = DiagonalBiLSTMLayer
+
+
+class GatedBlock(nn.Module):
+    """A gated PixelCNN layer: a vertical stack (rows above, unmasked) and a horizontal stack
+    (the row to the left, masked) with tanh ⊙ σ gates; vertical feeds horizontal, never back.
+    """
+
+    def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool):
+        super().__init__()
+        self.pad = kernel // 2
+        # Vertical: rows r − k//2 … r (all columns). Shifted down a row before it reaches the
+        # horizontal stack, so there it only carries rows strictly above.
+        self.vertical = nn.Conv2d(in_channels, 2 * channels, (kernel // 2 + 1, kernel))
+        self.vertical_to_horizontal = nn.Conv2d(2 * channels, 2 * channels, 1)
+        self.horizontal = MaskedConv2d(
+            in_channels, 2 * channels, (1, kernel), "A" if first else "B", colours, out_blocks=2
+        )
+        self.residual = None if first else MaskedConv2d(channels, channels, 1, "B", colours)
+
+    def forward(self, v: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        v_pre = self.vertical(F.pad(v, (self.pad, self.pad, self.pad, 0)))  # (B, 2n, H, W)
+        v_down = F.pad(v_pre, (0, 0, 1, 0))[:, :, :-1]
+        h_pre = self.horizontal(h) + self.vertical_to_horizontal(v_down)
+        v_out = _gate(v_pre)
+        h_out = _gate(h_pre)
+        if self.residual is not None:
+            h_out = h + self.residual(h_out)
+        return v_out, h_out
+
+
+def _gate(x: torch.Tensor) -> torch.Tensor:
+    a, b = x.chunk(2, dim=1)
+    return torch.tanh(a) * torch.sigmoid(b)
+
+
+class GatedPixelCNN(_Autoregressive):
+    """Gated PixelCNN (van den Oord et al. 2016): vertical + horizontal stacks remove the blind
+    spot. Taught in notebooks/03_pixelrnn.ipynb §6.2 The blind spot and its fix."""
+
+    def __init__(self, config: PixelRNNConfig):
+        super().__init__(config)
+        c, n = config.colours, 2 * config.hidden
+        self.first = GatedBlock(c, n, 7, c, first=True)
+        self.blocks = nn.ModuleList(GatedBlock(n, n, config.kernel, c, False) for _ in range(config.layers))
+
+    def body(self, x: torch.Tensor) -> torch.Tensor:
+        v, h = self.first(x, x)
+        for block in self.blocks:
+            v, h = block(v, h)
+        return h
+
+
+MODELS = {
+    "pixelcnn": PixelCNN,
+    "rowlstm": RowLSTM,
+    "diagbilstm": DiagonalBiLSTM,
+    "gatedpixelcnn": GatedPixelCNN,
+}
+
+
+def build_model(config: PixelRNNConfig) -> _Autoregressive:
+    """The model named by ``config.model``. Taught in notebooks/03_pixelrnn.ipynb §5 Architecture."""
+    if config.model not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}, got {config.model!r}")
+    channel_groups(2 * config.hidden, config.colours)  # validates divisibility for colour
+    return MODELS[config.model](config)

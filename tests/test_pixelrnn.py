@@ -1,0 +1,147 @@
+import math
+
+import pytest
+import torch
+
+from dmlib.pixelrnn import coding, masks, receptive, sampling
+from dmlib.pixelrnn.experiments import bits_per_dim, load_data, nll_nats
+from dmlib.pixelrnn.models import MODELS, PixelRNNConfig, build_model, skew, unskew
+
+SMALL = {"hidden": 6, "layers": 2, "out_hidden": 12, "image_size": 7}
+
+
+def _model(name: str, colours: int, **overrides):
+    torch.manual_seed(0)
+    levels = 2 if colours == 1 else 256
+    return build_model(PixelRNNConfig(model=name, colours=colours, levels=levels, **{**SMALL, **overrides}))
+
+
+def test_mask_a_hides_the_centre_and_mask_b_shows_it_for_grayscale():
+    one = torch.zeros(1, dtype=torch.long)
+    a = masks.causal_mask((3, 3), one, one, "A")[0, 0]
+    b = masks.causal_mask((3, 3), one, one, "B")[0, 0]
+    assert a.tolist() == [[1, 1, 1], [1, 0, 0], [0, 0, 0]]
+    assert b.tolist() == [[1, 1, 1], [1, 1, 0], [0, 0, 0]]
+
+
+def test_colour_groups_at_the_centre():
+    rgb = torch.arange(3)
+    a = masks.causal_mask((1, 1), rgb, rgb, "A")[:, :, 0, 0]
+    b = masks.causal_mask((1, 1), rgb, rgb, "B")[:, :, 0, 0]
+    assert a.tolist() == [[0, 0, 0], [1, 0, 0], [1, 1, 0]]  # R sees nothing, G sees R, B sees R and G
+    assert b.tolist() == [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+
+
+def test_channel_groups_split_each_block_in_thirds():
+    assert masks.channel_groups(12, 3, blocks=2).tolist() == [0, 0, 1, 1, 2, 2] * 2
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: masks.causal_mask((2, 3), torch.zeros(1), torch.zeros(1), "A"), "kernel_size"),
+        (lambda: masks.causal_mask((3, 3), torch.zeros(1), torch.zeros(1), "C"), "mask_type"),
+        (lambda: masks.channel_groups(8, 3), "channels"),
+        (lambda: masks.channel_groups(8, 2), "colours"),
+        (lambda: build_model(PixelRNNConfig(model="wavenet")), "model"),
+        (lambda: build_model(PixelRNNConfig(colours=3, levels=2)), "colours"),
+        (lambda: build_model(PixelRNNConfig(colours=3, levels=256, hidden=16)), "channels"),
+    ],
+)
+def test_bad_settings_name_the_argument(call, argument):
+    with pytest.raises(ValueError, match=argument):
+        call()
+
+
+def test_binary_model_rejects_non_binary_data_and_wrong_channels():
+    model = _model("pixelcnn", 1)
+    with pytest.raises(ValueError, match="binary"):
+        model(torch.rand(2, 1, 7, 7))
+    with pytest.raises(ValueError, match="shape"):
+        model(torch.zeros(2, 3, 7, 7))
+
+
+def test_skew_and_unskew_are_inverse():
+    x = torch.arange(2 * 3 * 4.0).view(1, 2, 3, 4)
+    skewed = skew(x)
+    assert skewed.shape == (1, 2, 3, 6)
+    assert skewed[0, 0, 2, 2:6].tolist() == x[0, 0, 2].tolist()
+    assert torch.equal(unskew(skewed, 4), x)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("colours", [1, 3])
+def test_no_output_depends_on_a_later_input(name, colours):
+    model = _model(name, colours)
+    for pixel in [(0, 0), (3, 3), (3, 6), (6, 0), (6, 6)]:
+        for channel in range(colours):
+            field = receptive.dependency_field(model, pixel, channel)
+            assert receptive.violations(field, pixel, channel) == 0, (pixel, channel)
+
+
+def _allowed_count(field, pixel):
+    i, j = pixel
+    above = field[:, :i].sum(0) != 0
+    left = field[:, i, :j].sum(0) != 0
+    return int(above.sum()), int(left.sum())
+
+
+def test_row_lstm_sees_a_triangle_and_diagonal_bilstm_the_whole_context():
+    pixel = (6, 3)
+    row = receptive.dependency_field(_model("rowlstm", 1), pixel)[0]
+    diag = receptive.dependency_field(_model("diagbilstm", 1), pixel)[0]
+    assert (diag[:6] != 0).all() and (diag[6, :3] != 0).all()  # every earlier pixel
+    assert (row[:6] != 0).sum() >= 30  # most of the triangle above
+
+
+def test_pixelcnn_has_a_blind_spot_that_gating_removes():
+    config = {"layers": 4, "image_size": 16}
+    pixel = (12, 4)
+    plain = receptive.dependency_field(_model("pixelcnn", 1, **config), pixel)[0]
+    gated = receptive.dependency_field(_model("gatedpixelcnn", 1, **config), pixel)[0]
+    up_right = (slice(8, 12), slice(5, 12))  # just above and to the right of the pixel
+    assert (plain[up_right] == 0).sum() >= 6  # the blind spot
+    assert (gated[up_right] != 0).all()  # the vertical stack fills it
+
+
+def test_fast_sampler_matches_the_naive_one():
+    model = _model("pixelcnn", 1)
+    assert torch.equal(sampling.sample_naive(model, 3, seed=4), sampling.sample_fast(model, 3, seed=4))
+    colour = _model("pixelcnn", 3)
+    assert torch.equal(sampling.sample_naive(colour, 2, seed=1), sampling.sample_fast(colour, 2, seed=1))
+
+
+def test_completions_keep_the_given_rows():
+    model = _model("pixelcnn", 1)
+    images = (torch.rand(2, 1, 7, 7) < 0.5).float()
+    out = sampling.complete(model, images, keep_rows=3, n=2)
+    assert out.shape == (2, 2, 1, 7, 7)
+    assert torch.equal(out[:, :, :, :3], images[:, None, :, :3].expand(-1, 2, -1, -1, -1))
+
+
+def test_arithmetic_coding_is_lossless_and_near_the_nll():
+    model = _model("pixelcnn", 1)
+    images = sampling.sample_fast(model, 8, seed=2)
+    code = coding.compress(model, images)
+    assert torch.equal(coding.decompress(model, code["bits"], 8), images)
+    nll_bits = nll_nats(model(images), images).sum().item() / math.log(2)
+    assert abs(code["ideal_bits"] - nll_bits) < 1e-3 * nll_bits
+    assert abs(len(code["bits"]) - nll_bits) <= 0.01 * nll_bits + 4
+
+
+def test_coder_only_drives_binary_pixelcnns():
+    with pytest.raises(ValueError, match="binary PixelCNN"):
+        coding.compress(_model("rowlstm", 1), torch.zeros(1, 1, 7, 7))
+
+
+def test_bits_per_dim_of_a_uniform_byte_is_8():
+    assert bits_per_dim(784 * 8 * math.log(2), 784) == pytest.approx(8.0)
+
+
+def test_datasets_have_the_documented_shapes():
+    binary = load_data("binary_mnist", "test")
+    assert binary.shape == (10000, 1, 28, 28) and set(binary.unique().tolist()) == {0.0, 1.0}
+    patches = load_data("colour_patches", "test")
+    assert patches.shape[1:] == (3, 8, 8) and 0 <= patches.min() and patches.max() <= 1
+    with pytest.raises(ValueError, match="data"):
+        load_data("cifar10", "train")
