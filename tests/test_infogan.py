@@ -125,3 +125,17 @@ def test_shipped_sweep_changes_the_image(shipped):
     grid = infogan.sweep(G, "c2", torch.tensor([-2.0, 2.0]), infogan.fixed_noise(2, G.config))
     assert grid.shape == (2, 2, 1, 28, 28)
     assert (grid[:, 0] - grid[:, 1]).abs().mean() > 0.02
+
+
+def test_evaluate_c1_rejects_unknown_splits(shipped):
+    with pytest.raises(ValueError, match="split"):
+        infogan.evaluate_c1(shipped[1], "train")
+
+
+def test_fixed_std_q_predicts_means_only():
+    config = InfoGANConfig(learn_std=False)
+    _, DQ = infogan.build(config)
+    assert DQ(torch.zeros(2, 1, 28, 28))[1].shape == (2, 12)
+    codes = Codes(torch.zeros(2, 62), torch.tensor([1, 2]), torch.zeros(2, 2))
+    terms = infogan.info_terms(torch.zeros(2, 12), codes, config)
+    assert terms["nll"].item() == pytest.approx(math.log(2 * math.pi))

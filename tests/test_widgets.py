@@ -56,3 +56,48 @@ def test_distribution_explorer_reports_h_ce_kl():
 def test_latent_explorer_rejects_other_models():
     with pytest.raises(ValueError, match="G and DQ"):
         widgets.latent_explorer(object(), object())
+
+
+def _small(name):
+    import torch
+
+    from dmlib.pixelrnn.models import PixelRNNConfig, build_model
+
+    torch.manual_seed(0)
+    return build_model(PixelRNNConfig(model=name, hidden=4, layers=2, out_hidden=8, image_size=8))
+
+
+def test_receptive_field_explorer_follows_the_pixel_and_the_model():
+    w = widgets.receptive_field_explorer({"pixelcnn": _small("pixelcnn"), "diagbilstm": _small("diagbilstm")})
+    controls = _controls(w)
+    controls["row"].value, controls["col"].value = 6, 5
+    plain = (w.result[0] != 0).sum().item()
+    controls["model"].value = "diagbilstm"
+    assert (w.result[0] != 0).sum().item() == 6 * 8 + 5  # the whole context
+    assert plain < 6 * 8 + 5
+    controls["row"].value = 0
+    assert (w.result[0] != 0).sum().item() == 5
+
+
+def test_completion_sampler_keeps_the_top_rows():
+    import torch
+
+    images = (torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(0)) < 0.5).float()
+    w = widgets.completion_sampler(_small("pixelcnn"), images)
+    controls = _controls(w)
+    controls["keep rows"].value = 5
+    controls["samples"].value = 3
+    assert w.result.shape == (3, 1, 8, 8)
+    assert torch.equal(w.result[:, :, :5], images[0:1, :, :5].expand(3, -1, -1, -1))
+
+
+def test_mask_viewer_switches_between_mask_a_and_b():
+    w = widgets.mask_viewer()
+    controls = _controls(w)
+    controls["kernel"].value = 3
+    controls["RGB groups"].value = False
+    assert w.result[0, 0, 1, 1] == 0  # mask A hides the centre
+    controls["mask"].value = "B"
+    assert w.result[0, 0, 1, 1] == 1
+    controls["RGB groups"].value = True
+    assert w.result.shape == (3, 3, 3, 3)

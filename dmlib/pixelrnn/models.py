@@ -147,8 +147,8 @@ class RowLSTMLayer(nn.Module):
         state = x.new_zeros(b, self.hidden, width)
         cell = torch.zeros_like(state)
         rows = []
-        for row in range(height):  # the recurrence runs top to bottom
-            state, cell = _lstm(gates_in[:, :, row] + self.state_to_state(state), cell)
+        for row_in in gates_in.unbind(2):  # the recurrence runs top to bottom
+            state, cell = _lstm(row_in + self.state_to_state(state), cell)
             rows.append(state)
         return torch.stack(rows, dim=2)  # (B, h, H, W)
 
@@ -200,10 +200,11 @@ class DiagonalBiLSTMLayer(nn.Module):
         state = x.new_zeros(b, 2 * h, height)
         cell = x.new_zeros(b, 2, h, height)
         columns = []
-        for col in range(gates_in.shape[-1]):
+        # unbind once: indexing one column per step would make backward zero-fill the whole map each time
+        for column_in in gates_in.unbind(-1):
             # output r of the length-(H+1) conv reads rows r−1 and r of the previous column
             recurrent = self.state_to_state(state)[:, :, :height].view(b, 2, 4 * h, height)
-            hidden, cell = _lstm(gates_in[..., col] + recurrent, cell, dim=2)
+            hidden, cell = _lstm(column_in + recurrent, cell, dim=2)
             state = hidden.reshape(b, 2 * h, height)
             columns.append(hidden)
         out = torch.stack(columns, dim=-1)  # (B, 2, h, H, S)
