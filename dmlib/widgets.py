@@ -52,6 +52,7 @@ def distribution_explorer() -> W.interactive:
         ax.set_title("H(p) = {H:.3f}   H(p, q) = {CE:.3f}   KL(p‖q) = {KL:.3f}  nats".format(**values))
         ax.set_xticks(range(10)), ax.legend()
         plt.show()
+        plt.close(fig)  # a widget redraws often: free each figure once shown
         return values
 
     def slider(value, low, high, label):
@@ -88,10 +89,11 @@ def latent_explorer(
         image = infogan.generate(G, torch.tensor([c1]), torch.tensor([[c2, c3]]), z)
         q_c1 = int(infogan.predict_c1(DQ, image)[0])
         fig, ax = plt.subplots(figsize=(2.2, 2.2))
-        ax.imshow(image[0, 0], cmap="gray_r", vmin=0, vmax=1)
+        ax.imshow(image[0, 0].numpy(), cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"Q reads c1 = {q_c1}", fontsize=9)
         ax.axis("off")
         plt.show()
+        plt.close(fig)  # a widget redraws often: free each figure once shown
         return {"image": image, "q_c1": q_c1, "ms": 1000 * (time.perf_counter() - start)}
 
     def slider(label):
@@ -127,6 +129,7 @@ def receptive_field_explorer(models: dict) -> W.interactive:
         ax.set_title(f"{model}: {int((field.sum(0) != 0).sum())} inputs", fontsize=9)
         ax.axis("off")
         plt.show()
+        plt.close(fig)  # a widget redraws often: free each figure once shown
         return field
 
     return W.interactive(
@@ -149,14 +152,15 @@ def completion_sampler(model, images: torch.Tensor) -> W.interactive:
     def show(image=0, keep_rows=14, samples=4, seed=0):
         out = sampling.complete(model, images[image : image + 1], keep_rows, samples, seed=seed)[0]
         fig, axes = plt.subplots(1, samples + 1, figsize=(1.3 * (samples + 1), 1.5))
-        axes[0].imshow(images[image, 0], cmap="gray_r", vmin=0, vmax=1)
+        axes[0].imshow(images[image, 0].numpy(), cmap="gray_r", vmin=0, vmax=1)
         axes[0].axhline(keep_rows - 0.5, color="r")
         axes[0].set_title("original", fontsize=8)
         for ax, completion in zip(axes[1:], out, strict=True):
-            ax.imshow(completion[0], cmap="gray_r", vmin=0, vmax=1)
+            ax.imshow(completion[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
         for ax in axes:
             ax.axis("off")
         plt.show()
+        plt.close(fig)  # a widget redraws often: free each figure once shown
         return out
 
     def int_slider(value, low, high, label):
@@ -186,11 +190,12 @@ def mask_viewer() -> W.interactive:
         names = "RGB" if colour else "x"
         for o in range(n):
             for i in range(n):
-                axes[o, i].imshow(mask[o, i], cmap="Greens", vmin=0, vmax=1.3)
+                axes[o, i].imshow(mask[o, i].numpy(), cmap="Greens", vmin=0, vmax=1.3)
                 axes[o, i].set_xticks([]), axes[o, i].set_yticks([])
                 axes[o, i].set_title(f"{names[i]} → {names[o]}", fontsize=8)
         fig.suptitle(f"mask {mask_type}, {kernel}×{kernel}", fontsize=9)
         plt.show()
+        plt.close(fig)  # a widget redraws often: free each figure once shown
         return mask
 
     return W.interactive(

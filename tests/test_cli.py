@@ -19,7 +19,7 @@ def test_train_flags_come_from_the_config(capsys):
     with pytest.raises(SystemExit):
         main(["train", "infogan", "--help"])
     out = capsys.readouterr().out
-    assert "--lambda-info" in out and "default 5000" in out
+    assert "--lambda-info" in out and "default 2000" in out and "--checkpoint-dir" in out
 
 
 def test_env_prints_versions(capsys):

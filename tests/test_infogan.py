@@ -34,12 +34,12 @@ def test_network_shapes_follow_appendix_c():
     images = G(infogan.sample_codes(3, CONFIG).latent(10))
     assert images.shape == (3, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
     d_logit, q_out = DQ(images)
-    assert d_logit.shape == (3,) and q_out.shape == (3, 10 + 2 + 2)
+    assert d_logit.shape == (3,) and q_out.shape == (3, 10 + 2)  # c1 logits, c2 and c3 means
 
 
 def test_uniform_q_gives_cross_entropy_log_k():
     codes = Codes(torch.zeros(4, 62), torch.tensor([0, 3, 5, 9]), torch.zeros(4, 2))
-    terms = infogan.info_terms(torch.zeros(4, 14), codes, CONFIG)
+    terms = infogan.info_terms(torch.zeros(4, 12), codes, CONFIG)
     assert terms["ce"].item() == pytest.approx(math.log(10))
     assert terms["nll"].item() == pytest.approx(math.log(2 * math.pi))  # two unit Gaussians at the mean
 
@@ -56,7 +56,7 @@ def test_bad_shapes_name_the_argument():
     with pytest.raises(ValueError, match="images"):
         DQ(torch.zeros(2, 28, 28))
     with pytest.raises(ValueError, match="q_out"):
-        infogan.split_q(torch.zeros(2, 12), CONFIG)
+        infogan.split_q(torch.zeros(2, 13), CONFIG)
     with pytest.raises(ValueError, match="c1"):
         infogan.generate(G, torch.tensor([10]), torch.zeros(1, 2), torch.zeros(1, 62))
     with pytest.raises(ValueError, match="c_cont"):
@@ -95,6 +95,8 @@ def test_shape_measures_read_rotation_and_width():
     assert left["rotation"][0] == pytest.approx(-20, abs=3)
     thin, wide = (infogan.shape_measures(_bar(0, w))["width"][0] for w in (1.0, 3.0))
     assert wide > 1.8 * thin
+    tilted = infogan.shape_measures(_bar(25, 3.0))["width"][0]
+    assert tilted == pytest.approx(wide, rel=0.25)  # rotation leaves the stroke width alone
 
 
 def test_a_few_training_steps_run_and_log(monkeypatch):
