@@ -23,7 +23,10 @@ class Notebook:
     title: str
 
 
-NOTEBOOKS = (Notebook("notebooks/01_infogan.ipynb", "PR-022", "InfoGAN"),)
+NOTEBOOKS = (
+    Notebook("notebooks/01_infogan.ipynb", "PR-022", "InfoGAN"),
+    Notebook("notebooks/03_pixelrnn.ipynb", "PR-024", "PixelRNN & PixelCNN"),
+)
 
 
 def badges_markdown() -> str:
