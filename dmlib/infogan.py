@@ -253,7 +253,8 @@ def train(config: InfoGANConfig) -> dict:
     generator = seed_everything(config.seed)
     device = default_device()
     images, _ = load_mnist("train")
-    data = (images.float() / 255.0).unsqueeze(1).to(device)  # (60000, 1, 28, 28)
+    data = images.float().div_(255.0).unsqueeze(1).to(device)  # (60000, 1, 28, 28), one copy
+    del images
     G, DQ = (net.to(device) for net in build(config))
     opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1, 0.999))
     opt_d = torch.optim.Adam(DQ.parameters(), lr=config.lr_d, betas=(config.beta1, 0.999))
@@ -364,7 +365,7 @@ def load_pretrained(name: str = "infogan") -> tuple[Generator, DiscriminatorQ, d
 
 
 @torch.no_grad()
-def predict_c1(DQ: DiscriminatorQ, images: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+def predict_c1(DQ: DiscriminatorQ, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
     """argmax_k Q(c1 = k | x) for float images (B, 1, 28, 28) in [0, 1].
 
     Taught in notebooks/01_infogan.ipynb §7.1 c1 as a classifier.

@@ -153,7 +153,7 @@ def bits_per_dim(nats: float, dims: int) -> float:
 
 
 @torch.no_grad()
-def evaluate_nll(model, x: torch.Tensor, batch: int = 500) -> float:
+def evaluate_nll(model, x: torch.Tensor, batch: int = 100) -> float:
     """Mean NLL (nats per image) of ``model`` on inputs ``x``. Taught in §10 Results."""
     model.eval()
     total = sum(nll_nats(model(chunk), chunk).sum().item() for chunk in x.split(batch))
