@@ -6,8 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The CPU wheel of torch: an unpinned torch would download GBs of CUDA libraries.
 TORCH  ?= torch==2.13.0
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint bench clean
+.PHONY: setup lab test bench clean
 
 setup: $(STAMP)
 
@@ -19,7 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check dmlib tests benchmarks
