@@ -30,6 +30,10 @@ def _add_config_flags(parser: argparse.ArgumentParser, defaults: object) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` (default: the command line) and run one of the CLI's commands.
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
     table = entries()
     parser = argparse.ArgumentParser(prog="python -m dmlib", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)

@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Notebook:
+    """One row of the course table: the notebook's path, its PR12 talk and title.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
+
     path: str  # relative to the repository root
     talk: str
     title: str
@@ -30,7 +35,15 @@ NOTEBOOKS = (
 
 
 def badges_markdown() -> str:
-    """The README table: one row per notebook with its Binder and Colab badges."""
+    """The README table: one row per notebook with its Binder and Colab badges.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
     binder = "https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
     colab = "https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
     rows = ["| talk | notebook | Binder | Colab |", "|---|---|---|---|"]
@@ -48,6 +61,11 @@ def colab_setup_cell() -> str:
     """Source of every notebook's first cell: on Colab only, fetch the course and install dmlib.
 
     ``--no-deps`` keeps Colab's own torch and ipywidgets untouched.
+
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup (every notebook's first cell).
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup (every notebook's first cell).
     """
     return "\n".join(
         [
@@ -65,7 +83,13 @@ def colab_setup_cell() -> str:
 def write_readme_block(name: str, text: str, readme: Path = ROOT / "README.md") -> bool:
     """Replace README's generated block ``<!-- name:begin ... -->…<!-- name:end -->`` with
     ``text``; True if it changed. Used by ``python -m dmlib badges|report --readme`` and
-    ``make bench``."""
+    ``make bench``.
+
+
+    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
+
+    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
+    """
     content = readme.read_text()
     begin = content.index(f"<!-- {name}:begin")
     begin = content.index("-->", begin) + 3

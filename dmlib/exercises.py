@@ -57,7 +57,10 @@ def _compare(name: str, got, expected: float, case) -> None:
 
 @_checker
 def check_categorical_entropy(fn: Callable[[np.ndarray], float], trials: int = 20) -> None:
-    """Exercise 1: ``fn(p)`` returns H(p) in nats for a probability vector (0 log 0 = 0)."""
+    """Exercise 1: ``fn(p)`` returns H(p) in nats for a probability vector (0 log 0 = 0).
+
+    Taught in notebooks/01_infogan.ipynb §9 Exercises.
+    """
     rng = np.random.default_rng(0)
     for _ in range(trials):
         p = _random_distribution(rng, rng.integers(2, 12))
@@ -67,7 +70,10 @@ def check_categorical_entropy(fn: Callable[[np.ndarray], float], trials: int = 2
 
 @_checker
 def check_mutual_information(fn: Callable[[np.ndarray], float], trials: int = 20) -> None:
-    """Exercise 2: ``fn(joint)`` returns I(X; Y) in nats for a 2-D table ``joint[x, y]``."""
+    """Exercise 2: ``fn(joint)`` returns I(X; Y) in nats for a 2-D table ``joint[x, y]``.
+
+    Taught in notebooks/01_infogan.ipynb §9 Exercises.
+    """
     rng = np.random.default_rng(1)
     for _ in range(trials):
         joint = _random_distribution(rng, tuple(rng.integers(2, 6, size=2)))
@@ -80,7 +86,9 @@ def check_mutual_information(fn: Callable[[np.ndarray], float], trials: int = 20
 @_checker
 def check_gaussian_L_I(fn: Callable[..., torch.Tensor], trials: int = 20) -> None:
     """Exercise 3: ``fn(c, mean, log_std)`` returns the batch mean of log Q(c | x) for a factored
-    Gaussian Q — the continuous-code part of L_I, without the constant H(c)."""
+    Gaussian Q — the continuous-code part of L_I, without the constant H(c).
+    Taught in notebooks/01_infogan.ipynb §9 Exercises.
+    """
     generator = torch.Generator().manual_seed(2)
     for _ in range(trials):
         c, mean = (torch.rand(8, 2, generator=generator) * 2 - 1 for _ in range(2))
@@ -92,7 +100,10 @@ def check_gaussian_L_I(fn: Callable[..., torch.Tensor], trials: int = 20) -> Non
 
 @_checker
 def check_mask_b(fn: Callable[[int], np.ndarray], trials: int = 4) -> None:
-    """PixelRNN exercise 1: ``fn(k)`` returns the k×k grayscale mask B (1 = connection kept)."""
+    """PixelRNN exercise 1: ``fn(k)`` returns the k×k grayscale mask B (1 = connection kept).
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
     from .pixelrnn.masks import causal_mask
 
     one = torch.zeros(1, dtype=torch.long)
@@ -106,7 +117,10 @@ def check_mask_b(fn: Callable[[int], np.ndarray], trials: int = 4) -> None:
 
 @_checker
 def check_bits_per_dim(fn: Callable[[float, int], float], trials: int = 20) -> None:
-    """PixelRNN exercise 2: ``fn(nats, dims)`` converts an image's NLL in nats to bits per dimension."""
+    """PixelRNN exercise 2: ``fn(nats, dims)`` converts an image's NLL in nats to bits per dimension.
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
     rng = np.random.default_rng(3)
     for _ in range(trials):
         nats, dims = float(rng.uniform(10, 5000)), int(rng.integers(1, 3073))
@@ -115,7 +129,10 @@ def check_bits_per_dim(fn: Callable[[float, int], float], trials: int = 20) -> N
 
 
 def buggy_mask_a(k: int) -> np.ndarray:
-    """A k×k grayscale 'mask A' with one classic bug, for exercise 3 to find."""
+    """A k×k grayscale 'mask A' with one classic bug, for exercise 3 to find.
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
     mask = np.zeros((k, k))
     mask[: k // 2] = 1
     mask[k // 2, : k // 2 + 1] = 1
@@ -125,7 +142,9 @@ def buggy_mask_a(k: int) -> np.ndarray:
 @_checker
 def check_mask_bug(fn: Callable[[int], list], trials: int = 3) -> None:
     """PixelRNN exercise 3: ``fn(k)`` lists the (row, col) positions where :func:`buggy_mask_a`
-    differs from the true mask A."""
+    differs from the true mask A.
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
     from .pixelrnn.masks import causal_mask
 
     one = torch.zeros(1, dtype=torch.long)

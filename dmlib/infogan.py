@@ -88,7 +88,10 @@ class InfoGANConfig:
 
 @dataclass
 class Codes:
-    """One batch of latent inputs: noise ``z`` (B, 62), ``c1`` ints (B,), ``c_cont`` (B, 2)."""
+    """One batch of latent inputs: noise ``z`` (B, 62), ``c1`` ints (B,), ``c_cont`` (B, 2).
+
+    Taught in notebooks/01_infogan.ipynb §5 Main idea.
+    """
 
     z: torch.Tensor
     c1: torch.Tensor
@@ -194,12 +197,18 @@ def check_images(images: torch.Tensor) -> None:
 
 
 def q_width(config: InfoGANConfig) -> int:
-    """Q's output size: K logits, a mean per continuous code, and a log-std each if learned."""
+    """Q's output size: K logits, a mean per continuous code, and a log-std each if learned.
+
+    Taught in notebooks/01_infogan.ipynb §5 Main idea.
+    """
     return config.n_categories + config.n_continuous * (2 if config.learn_std else 1)
 
 
 def split_q(q_out: torch.Tensor, config: InfoGANConfig):
-    """Split Q's output into ``(c1 logits (B, K), means (B, 2), log-stds (B, 2))``."""
+    """Split Q's output into ``(c1 logits (B, K), means (B, 2), log-stds (B, 2))``.
+
+    Taught in notebooks/01_infogan.ipynb §5.3 Q as reconstruction.
+    """
     k, m, width = config.n_categories, config.n_continuous, q_width(config)
     if q_out.dim() != 2 or q_out.shape[1] != width:
         raise ValueError(f"q_out must have shape (B, {width}), got {tuple(q_out.shape)}")
@@ -223,7 +232,10 @@ def info_terms(q_out: torch.Tensor, codes: Codes, config: InfoGANConfig) -> dict
 
 
 def info_loss(terms: dict[str, torch.Tensor], config: InfoGANConfig) -> torch.Tensor:
-    """−L_I up to the constant H(c): ce + λ_cont · nll (App. C; weights in the config)."""
+    """−L_I up to the constant H(c): ce + λ_cont · nll (App. C; weights in the config).
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
     return terms["ce"] + config.lambda_continuous * terms["nll"]
 
 
@@ -304,12 +316,18 @@ def train(config: InfoGANConfig) -> dict:
 
 
 def checkpoint_name(config: InfoGANConfig) -> str:
-    """``infogan`` for the InfoGAN arm, ``infogan_gan`` for the plain-GAN arm (λ = 0)."""
+    """``infogan`` for the InfoGAN arm, ``infogan_gan`` for the plain-GAN arm (λ = 0).
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
     return "infogan_gan" if config.lambda_info == 0 else "infogan"
 
 
 def train_command(name: str) -> str:
-    """The command that regenerates checkpoint ``name``."""
+    """The command that regenerates checkpoint ``name``.
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
     return "python -m dmlib train infogan" + (" --lambda-info 0" if name == "infogan_gan" else "")
 
 
@@ -435,7 +453,10 @@ def generate(
 
 
 def fixed_noise(n: int, config: InfoGANConfig, seed: int = 0) -> torch.Tensor:
-    """``n`` noise vectors z ~ U(-1, 1)^62 drawn from ``seed`` — the rows of the Fig. 2 grids."""
+    """``n`` noise vectors z ~ U(-1, 1)^62 drawn from ``seed`` — the rows of the Fig. 2 grids.
+
+    Taught in notebooks/01_infogan.ipynb §7.3 Figure 2.
+    """
     return torch.rand(n, config.noise_dim, generator=torch.Generator().manual_seed(seed)) * 2 - 1
 
 
@@ -527,13 +548,6 @@ def mutual_information_curve(name: str) -> dict[str, np.ndarray]:
     return read_history(name)
 
 
-@torch.no_grad()
-def sample_grid(G: Generator, n: int = 100, seed: int = 0) -> torch.Tensor:
-    """``n`` random samples G(z, c) with all codes drawn from their priors (seeded)."""
-    codes = sample_codes(n, G.config, torch.Generator().manual_seed(seed))
-    return generate(G, codes.c1, codes.c_cont, codes.z)
-
-
 __all__ = [
     "Codes",
     "DiscriminatorQ",
@@ -553,7 +567,6 @@ __all__ = [
     "mutual_information_curve",
     "predict_c1",
     "sample_codes",
-    "sample_grid",
     "shape_measures",
     "split_q",
     "sweep",

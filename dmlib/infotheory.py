@@ -65,7 +65,10 @@ def entropy(p) -> float:
 
 
 def cross_entropy(p, q) -> float:
-    """H(p, q) = −Σ p log q: nats to code samples of p with a code built for q (§3.2)."""
+    """H(p, q) = −Σ p log q: nats to code samples of p with a code built for q (§3.2).
+
+    Taught in notebooks/01_infogan.ipynb §3.2 Cross-entropy.
+    """
     p, q = _distribution(p, "p"), _distribution(q, "q")
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same length, got {p.size} and {q.size}")
@@ -78,7 +81,10 @@ def kl_divergence(p, q) -> float:
 
 
 def conditional_entropy(joint) -> float:
-    """H(X | Y) = −Σ P(x, y) log P(x | y) for a table ``joint[x, y]`` (§3.3)."""
+    """H(X | Y) = −Σ P(x, y) log P(x | y) for a table ``joint[x, y]`` (§3.3).
+
+    Taught in notebooks/01_infogan.ipynb §3.3 Mutual information.
+    """
     table = _joint(joint)
     p_y = table.sum(0, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -87,14 +93,20 @@ def conditional_entropy(joint) -> float:
 
 
 def mutual_information(joint) -> float:
-    """I(X; Y) = KL(P(x, y) ‖ P(x) P(y)) for a table ``joint[x, y]`` (§3.3 Mutual information)."""
+    """I(X; Y) = KL(P(x, y) ‖ P(x) P(y)) for a table ``joint[x, y]`` (§3.3 Mutual information).
+
+    Taught in notebooks/01_infogan.ipynb §3.3 Mutual information.
+    """
     table = _joint(joint)
     independent = np.outer(table.sum(1), table.sum(0))
     return kl_divergence(table.ravel(), independent.ravel())
 
 
 def posterior(joint) -> np.ndarray:
-    """P(x | y) as a table ``[x, y]`` (columns sum to 1) — the true posterior Q should learn (§5)."""
+    """P(x | y) as a table ``[x, y]`` (columns sum to 1) — the true posterior Q should learn (§5).
+
+    Taught in notebooks/01_infogan.ipynb §5.2 The variational bound.
+    """
     table = _joint(joint)
     p_y = table.sum(0, keepdims=True)
     if (p_y == 0).any():

@@ -21,6 +21,7 @@ class Figure:
     """One reproduced figure: what it is, the paper's value, ours, and the course's goal.
 
     ``goal`` is an operator and a bound, e.g. ``"<= 0.05"``; :attr:`met` checks ``ours`` against it.
+    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
 
     paper: str  # which paper
@@ -49,6 +50,7 @@ class Entry:
 
     ``defaults`` overrides the config class's defaults for this entry (several entries may share
     one config class, e.g. the four PixelRNN models).
+    Taught in notebooks/01_infogan.ipynb §6 Training.
     """
 
     name: str

@@ -124,7 +124,10 @@ def half_precision(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]
 
 
 class CheckpointError(RuntimeError):
-    """A checkpoint is missing, corrupt, or does not match its sidecar."""
+    """A checkpoint is missing, corrupt, or does not match its sidecar.
+
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
 
 
 def checkpoint_dir() -> Path:

@@ -28,7 +28,10 @@ __all__ = [
 
 
 def discretized_gaussian(center: float, spread: float, k: int = 10) -> np.ndarray:
-    """A distribution over k outcomes shaped like a Gaussian bump at ``center`` (§3 widget)."""
+    """A distribution over k outcomes shaped like a Gaussian bump at ``center`` (§3 widget).
+
+    Taught in notebooks/01_infogan.ipynb §2 GAN and §3 Information theory.
+    """
     if spread <= 0:
         raise ValueError(f"spread must be > 0, got {spread}")
     weights = np.exp(-0.5 * ((np.arange(k) - center) / spread) ** 2) + 1e-3

@@ -38,7 +38,10 @@ RESTORE_HINT = (
 
 
 class DataFileError(RuntimeError):
-    """A shipped data file is missing, corrupt or does not match its checksum."""
+    """A shipped data file is missing, corrupt or does not match its checksum.
+
+    Taught in notebooks/01_infogan.ipynb §0 Setup.
+    """
 
 
 def data_dir() -> Path:

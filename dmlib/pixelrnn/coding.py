@@ -28,7 +28,10 @@ TOTAL = 1 << 16
 
 
 class ArithmeticEncoder:
-    """Encodes symbols given as cumulative-frequency intervals ``[low, high)`` out of ``total``."""
+    """Encodes symbols given as cumulative-frequency intervals ``[low, high)`` out of ``total``.
+
+    Taught in notebooks/03_pixelrnn.ipynb §9 Compression.
+    """
 
     def __init__(self):
         self.low, self.high, self.pending = 0, _FULL, 0
@@ -65,7 +68,10 @@ class ArithmeticEncoder:
 
 
 class ArithmeticDecoder:
-    """Reads the bits of :class:`ArithmeticEncoder` back, symbol by symbol."""
+    """Reads the bits of :class:`ArithmeticEncoder` back, symbol by symbol.
+
+    Taught in notebooks/03_pixelrnn.ipynb §9 Compression.
+    """
 
     def __init__(self, bits: list[int]):
         self.bits, self.position = bits, 0

@@ -70,7 +70,10 @@ CHECKPOINTS = {
 
 
 def checkpoint_name(config: PixelRNNConfig) -> str:
-    """``pixelcnn``, ``rowlstm``, … for binary MNIST; ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise."""
+    """``pixelcnn``, ``rowlstm``, … for binary MNIST; ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise.
+
+    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
+    """
     if config.data == "binary_mnist":
         return config.model
     return f"{config.model}_{'mnist8' if config.data == 'mnist8' else 'rgb'}"
@@ -215,7 +218,10 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
 
 
 def train_command(name: str) -> str:
-    """The command that regenerates checkpoint ``name``."""
+    """The command that regenerates checkpoint ``name``.
+
+    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
+    """
     return f"python -m dmlib train {name}"
 
 

@@ -133,6 +133,8 @@ class PixelCNN(_Autoregressive):
 class RowLSTMLayer(nn.Module):
     """Row LSTM (§3.1): a 1×3 mask-B input-to-state conv over the whole map, then, row by row,
     a 1×3 state-to-state conv of the previous row's hidden state. Its context is a triangle above.
+
+    Taught in notebooks/03_pixelrnn.ipynb §5.2 Row LSTM.
     """
 
     def __init__(self, hidden: int, colours: int):
@@ -166,7 +168,10 @@ def skew(x: torch.Tensor) -> torch.Tensor:
 
 
 def unskew(x: torch.Tensor, width: int) -> torch.Tensor:
-    """Invert :func:`skew`: (B, C, H, W + H − 1) → (B, C, H, W)."""
+    """Invert :func:`skew`: (B, C, H, W + H − 1) → (B, C, H, W).
+
+    Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM.
+    """
     b, c, height, skewed = x.shape
     stream = F.pad(x.flatten(2), (0, height))  # re-cut into rows one element longer
     return stream.view(b, c, height, skewed + 1)[:, :, :, :width]
@@ -180,6 +185,8 @@ class DiagonalBiLSTMLayer(nn.Module):
     conv that reads, in image coordinates, the pixel above and the pixel to the left. The right
     direction is shifted down a row before the two are added, so no pixel sees its own row to the
     right.
+
+    Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM.
     """
 
     def __init__(self, hidden: int, colours: int):
@@ -247,6 +254,8 @@ class DiagonalBiLSTM(_ResidualRNN):
 class GatedBlock(nn.Module):
     """A gated PixelCNN layer: a vertical stack (rows above, unmasked) and a horizontal stack
     (the row to the left, masked) with tanh ⊙ σ gates; vertical feeds horizontal, never back.
+
+    Taught in notebooks/03_pixelrnn.ipynb §6 PixelCNN.
     """
 
     def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool):

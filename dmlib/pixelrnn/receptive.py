@@ -19,6 +19,8 @@ def dependency_field(
 
     The input is a random image (binary or 8-bit, as the model expects) of ``size`` (default:
     the model's image size). Zero means "this input cannot influence that prediction".
+
+    Taught in notebooks/03_pixelrnn.ipynb §4 Receptive field.
     """
     config = model.config
     size = size or config.image_size
@@ -44,6 +46,8 @@ def violations(field: torch.Tensor, pixel: tuple[int, int], channel: int) -> int
 
     Mask-A semantics at the output: the prediction of channel c may read earlier pixels and, at
     its own pixel, only channels before c. A correct model gives 0.
+
+    Taught in notebooks/03_pixelrnn.ipynb §6.1 Dependency checks.
     """
     colours, height, width = field.shape
     i, j = pixel

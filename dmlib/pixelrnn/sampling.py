@@ -22,7 +22,10 @@ __all__ = ["CachedPixelCNN", "complete", "draw", "sample_naive", "sample_fast"]
 
 def draw(logits: torch.Tensor, uniform: torch.Tensor) -> torch.Tensor:
     """Sample from per-row logits with given uniforms (inverse CDF), so two samplers that share
-    the uniforms share the samples. ``logits`` is (B,) for a sigmoid or (B, 256) for a softmax."""
+    the uniforms share the samples. ``logits`` is (B,) for a sigmoid or (B, 256) for a softmax.
+
+    Taught in notebooks/03_pixelrnn.ipynb §8 Sampling.
+    """
     if logits.dim() == 1:
         return (uniform < torch.sigmoid(logits)).float()
     cdf = torch.softmax(logits.double(), dim=1).cumsum(1)
