@@ -26,7 +26,8 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check dmlib tests benchmarks
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg notebooks/
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
+		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/notebooks.py
