@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from torch import nn
 from .data import load_mnist
 from .infotheory import gaussian_log_likelihood
 from .training import (
+    config_from_sidecar,
     cpu_supports_bf16,
     default_device,
     half_precision,
@@ -369,8 +370,7 @@ def load_pretrained(name: str = "infogan") -> tuple[Generator, DiscriminatorQ, d
     if name not in ("infogan", "infogan_gan"):
         raise ValueError(f"name must be 'infogan' or 'infogan_gan', got {name!r}")
     tensors, sidecar = load_checkpoint(name, train_command=train_command(name))
-    known = {f.name for f in fields(InfoGANConfig)}
-    config = InfoGANConfig(**{k: v for k, v in sidecar["config"].items() if k in known})
+    config = config_from_sidecar(InfoGANConfig, sidecar, train_command(name))
     G, DQ = build(config)
     G.load_state_dict(tensors["G"])
     DQ.load_state_dict(tensors["DQ"])

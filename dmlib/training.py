@@ -11,6 +11,7 @@ final metrics, the command that made it, wall time and the ``.pt`` file's sha256
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import platform
@@ -29,6 +30,7 @@ from .data import data_dir, sha256_of
 __all__ = [
     "CheckpointError",
     "checkpoint_dir",
+    "config_from_sidecar",
     "cpu_supports_bf16",
     "default_device",
     "environment_report",
@@ -218,6 +220,22 @@ def load_checkpoint(
     except Exception as exc:  # torch raises several types for a damaged zip
         raise CheckpointError(f"checkpoint {weights} cannot be read ({exc}); {fix}.") from exc
     return tensors, record
+
+
+def config_from_sidecar(config_class: type, sidecar: Mapping[str, Any], train_command: str) -> Any:
+    """Rebuild the config dataclass a checkpoint was trained with, from its sidecar.
+
+    The sidecar must name exactly the config's fields: a checkpoint made by older code would
+    otherwise load into a differently shaped model. Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    saved = dict(sidecar.get("config", {}))
+    expected = {f.name for f in dataclasses.fields(config_class)}
+    if set(saved) != expected:
+        raise CheckpointError(
+            f"checkpoint {sidecar.get('name')!r} was made with config fields {sorted(saved)}, but "
+            f"{config_class.__name__} has {sorted(expected)}; regenerate it with `{train_command}`."
+        )
+    return config_class(**saved)
 
 
 def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]:

@@ -111,3 +111,16 @@ def test_environment_report_names_torch_and_device():
     report = training.environment_report()
     assert report["torch"] == torch.__version__
     assert report["device"] in ("cpu", "cuda")
+
+
+def test_config_must_match_the_sidecar_exactly():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Toy:
+        lr: float = 0.1
+        steps: int = 3
+
+    assert training.config_from_sidecar(Toy, {"config": {"lr": 0.2, "steps": 5}}, "x") == Toy(0.2, 5)
+    with pytest.raises(CheckpointError, match="config fields.*python -m dmlib train toy"):
+        training.config_from_sidecar(Toy, {"name": "toy", "config": {"lr": 0.2}}, "python -m dmlib train toy")

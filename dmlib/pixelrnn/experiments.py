@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ import torch.nn.functional as F
 
 from ..data import binarize, load_mnist
 from ..training import (
+    config_from_sidecar,
     cpu_supports_bf16,
     default_device,
     half_precision,
@@ -233,8 +234,7 @@ def load_pretrained(name: str):
     if name not in CHECKPOINTS:
         raise ValueError(f"name must be one of {sorted(CHECKPOINTS)}, got {name!r}")
     tensors, sidecar = load_checkpoint(name, train_command=train_command(name))
-    known = {f.name for f in fields(PixelRNNConfig)}
-    config = replace(PixelRNNConfig(), **{k: v for k, v in sidecar["config"].items() if k in known})
+    config = config_from_sidecar(PixelRNNConfig, sidecar, train_command(name))
     model = build_model(config)
     model.load_state_dict(tensors["model"])
     return model.eval(), sidecar

@@ -81,7 +81,7 @@ class _Autoregressive(nn.Module):
         )
 
     def check_input(self, x: torch.Tensor) -> None:
-        c, size = self.config.colours, self.config.image_size
+        c = self.config.colours  # any H, W works: the models are fully convolutional
         if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != c:
             shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
             raise ValueError(f"x must have shape (B, {c}, H, W), got {shape}")
@@ -89,7 +89,6 @@ class _Autoregressive(nn.Module):
             raise ValueError("x must be binary (0/1) for a binary model; binarize it first")
         if self.config.levels == 256 and (x.min() < 0 or x.max() > 1):
             raise ValueError("x must hold 8-bit intensities scaled to [0, 1] (value / 255)")
-        del size  # models are fully convolutional; any H, W works
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones."""
