@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         config = entry.config(**{k: v for k, v in vars(args).items() if k in names})
         folder = args.checkpoint_dir or checkpoint_dir()
         written = entry.train(config, folder)
-        print(f"wrote {folder / written}.pt (+ .json sidecar, .log.csv)")
+        if written.endswith(".json"):  # a results table rather than a checkpoint
+            print(f"wrote {written}")
+        else:
+            print(f"wrote {folder / written}.pt (+ .json sidecar, .log.csv)")
     elif args.command in ("evaluate", "report"):
         chosen = [table[args.name]] if args.command == "evaluate" else list(table.values())
         figures = [figure for entry in chosen for figure in entry.evaluate()]

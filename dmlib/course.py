@@ -30,17 +30,14 @@ class Notebook:
 
 NOTEBOOKS = (
     Notebook("notebooks/01_infogan.ipynb", "PR-022", "InfoGAN"),
+    Notebook("notebooks/02_yolo9000.ipynb", "PR-023", "YOLO9000 (YOLOv2 + WordTree)"),
     Notebook("notebooks/03_pixelrnn.ipynb", "PR-024", "PixelRNN & PixelCNN"),
+    Notebook("notebooks/04_modality_hallucination.ipynb", "PR-025", "Modality hallucination"),
 )
 
 
 def badges_markdown() -> str:
     """The README table: one row per notebook with its Binder and Colab badges.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
 
     Taught in notebooks/01_infogan.ipynb §0 Setup.
     """

@@ -3,8 +3,7 @@
 A checker calls the reader's function on seeded random inputs and compares it with the
 reference within 1e-6. It returns ``True`` when every case agrees, ``False`` (with a hint) while
 the function still raises ``NotImplementedError``, and raises ``AssertionError`` naming the first
-failing input otherwise. Taught in notebooks/01_infogan.ipynb §9 and notebooks/03_pixelrnn.ipynb §11
-Exercises.
+failing input otherwise. Taught in the Exercises section of every notebook (01 §9, 02 §13, 03 §11, 04 §10).
 """
 
 from __future__ import annotations
@@ -21,10 +20,18 @@ __all__ = [
     "buggy_mask_a",
     "check_bits_per_dim",
     "check_categorical_entropy",
+    "check_decode",
+    "check_fused_accuracy",
     "check_gaussian_L_I",
+    "check_h_init",
+    "check_hallucination_loss",
     "check_mask_b",
     "check_mask_bug",
+    "check_label_path",
     "check_mutual_information",
+    "check_path_probability",
+    "check_reorg",
+    "check_wh_iou",
 ]
 
 
@@ -155,3 +162,160 @@ def check_mask_bug(fn: Callable[[int], list], trials: int = 3) -> None:
         if got != wrong:
             raise AssertionError(f"k={k}: the buggy positions are not {got}")
     print("✓ you found the bug: mask A must hide the centre pixel itself")
+
+
+@_checker
+def check_wh_iou(fn: Callable[[float, float, float, float], float], trials: int = 20) -> None:
+    """YOLO exercise 1: ``fn(w1, h1, w2, h2)`` is the IoU of two boxes that share a centre.
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    from .yolo.boxes import wh_iou
+
+    rng = np.random.default_rng(4)
+    for _ in range(trials):
+        case = rng.uniform(0.01, 1.0, size=4)
+        expected = float(wh_iou(torch.tensor(case[None, :2]), torch.tensor(case[None, 2:]))[0, 0])
+        _compare("IoU of (w, h) pairs", fn(*map(float, case)), expected, case)
+    print(f"✓ (w, h) IoU correct on {trials} random pairs")
+
+
+@_checker
+def check_reorg(fn: Callable[[torch.Tensor], torch.Tensor], trials: int = 5) -> None:
+    """YOLO exercise 2: ``fn(x)`` turns (B, C, H, W) into (B, 4C, H/2, W/2) like the passthrough.
+
+    Channel order must match :func:`dmlib.yolo.detector.reorg` (channel c's 2×2 block → 4c … 4c+3).
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    from .yolo.detector import reorg
+
+    generator = torch.Generator().manual_seed(5)
+    for _ in range(trials):
+        c, half = torch.randint(1, 5, (2,), generator=generator).tolist()
+        h = 2 * half
+        x = torch.randn(2, c, h, h, generator=generator)
+        got, expected = fn(x), reorg(x)
+        if tuple(got.shape) != tuple(expected.shape) or not torch.allclose(got, expected):
+            raise AssertionError(f"for x of shape {tuple(x.shape)} expected shape {tuple(expected.shape)} "
+                                 f"and reorg's values, got shape {tuple(got.shape)}")  # fmt: skip
+    print(f"✓ reorg matches on {trials} random feature maps (26×26×512 → 13×13×2048 at 416)")
+
+
+@_checker
+def check_decode(fn: Callable[..., tuple], trials: int = 20) -> None:
+    """YOLO exercise 3: ``fn(t_x, t_y, t_w, t_h, c_x, c_y, p_w, p_h)`` → (b_x, b_y, b_w, b_h) in cells.
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(6)
+    for _ in range(trials):
+        t = rng.normal(size=4)
+        c_x, c_y = rng.integers(0, 13, size=2)
+        p_w, p_h = rng.uniform(0.5, 10, size=2)
+        sigmoid = 1 / (1 + np.exp(-t[:2]))
+        expected = [sigmoid[0] + c_x, sigmoid[1] + c_y, p_w * np.exp(t[2]), p_h * np.exp(t[3])]
+        got = fn(*map(float, t), int(c_x), int(c_y), float(p_w), float(p_h))
+        for name, g, e in zip(("b_x", "b_y", "b_w", "b_h"), got, expected, strict=True):
+            _compare(name, g, float(e), [*t, c_x, c_y, p_w, p_h])
+    print(f"✓ direct location prediction decoded correctly on {trials} random cases")
+
+
+@_checker
+def check_hallucination_loss(fn: Callable[..., torch.Tensor], trials: int = 10) -> None:
+    """Hallucination exercise 1: ``fn(a_depth, a_halluc)`` = ‖σ(A_D) − σ(A_H)‖² per example, batch mean.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    from .hallucination import hallucination_loss
+
+    generator = torch.Generator().manual_seed(7)
+    for _ in range(trials):
+        a_d, a_h = torch.randn(2, 4, 3, 2, 2, generator=generator) * 3
+        _compare("hallucination loss", fn(a_d, a_h), float(hallucination_loss(a_d, a_h)), a_d[0].flatten())
+    print(f"✓ hallucination loss correct on {trials} random activation pairs")
+
+
+@_checker
+def check_h_init(fn: Callable, trials: int = 1) -> None:
+    """Hallucination exercise 2: ``fn(depth_net)`` returns H initialised as the paper does it.
+
+    H must compute exactly what D computes, with its *own* parameters: training H afterwards must
+    not move D (which serves as H's fixed target). Taught in §10 Exercises.
+    """
+    from .hallucination import ModalityNet
+
+    torch.manual_seed(9)
+    depth_net = ModalityNet().eval()
+    h_net = fn(depth_net)
+    if not isinstance(h_net, ModalityNet) or h_net is depth_net:
+        raise AssertionError("return a new ModalityNet, not D itself")
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        if not torch.allclose(h_net.eval()(x), depth_net(x)):
+            raise AssertionError("H does not compute what D computes: copy every weight (and BN statistic)")
+        next(h_net.parameters()).add_(1.0)
+        if torch.allclose(h_net(x), depth_net(x)):
+            raise AssertionError("H shares its parameters with D: changing H changed D (use copy.deepcopy)")
+    print("✓ H starts as an independent copy of D")
+
+
+@_checker
+def check_fused_accuracy(fn: Callable[..., float], trials: int = 10) -> None:
+    """Hallucination exercise 3: ``fn(scores_a, scores_b, labels)`` = accuracy of the averaged scores.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    generator = torch.Generator().manual_seed(8)
+    for _ in range(trials):
+        a, b = torch.randn(2, 50, 5, generator=generator)
+        labels = torch.randint(5, (50,), generator=generator)
+        expected = float(((a + b) / 2).argmax(1).eq(labels).float().mean())
+        _compare("fused accuracy", fn(a, b, labels), expected, labels[:8])
+    print(f"✓ fused accuracy correct on {trials} random score pairs")
+
+
+def _random_tree(rng: np.random.Generator, size: int) -> list[int]:
+    """A random parent list (parents first; −1 marks top-level nodes)."""
+    return [-1 if i < 2 else int(rng.integers(-1, i)) for i in range(size)]
+
+
+@_checker
+def check_path_probability(fn: Callable[[np.ndarray, list, int], float], trials: int = 10) -> None:
+    """YOLO9000 exercise 1: ``fn(conditional, parent, node)`` = Pr(node), the product of Pr(· | parent)
+    on its path to the top (``parent[i]`` is −1 for a top-level node).
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(10)
+    for _ in range(trials):
+        parent = _random_tree(rng, 12)
+        conditional = rng.uniform(0.05, 1.0, size=12)
+        node = int(rng.integers(12))
+        expected, walk = 1.0, node
+        while walk >= 0:
+            expected *= conditional[walk]
+            walk = parent[walk]
+        _compare("Pr(node)", fn(conditional, parent, node), expected, parent)
+    print(f"✓ Pr(node) = product of conditionals, on {trials} random trees")
+
+
+@_checker
+def check_label_path(fn: Callable[[list, int], list], trials: int = 10) -> None:
+    """YOLO9000 exercise 2: ``fn(parent, label)`` lists the nodes whose conditional Pr(node | parent)
+    a label trains: the label and its ancestors (never its descendants).
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(11)
+    for _ in range(trials):
+        parent = _random_tree(rng, 12)
+        label = int(rng.integers(12))
+        expected, walk = set(), label
+        while walk >= 0:
+            expected.add(walk)
+            walk = parent[walk]
+        got = {int(v) for v in fn(parent, label)}
+        if got != expected:
+            message = f"parent={parent}, label={label}: expected {sorted(expected)}, got {sorted(got)}"
+            raise AssertionError(message)
+    print(f"✓ the trained conditionals are the label's path, on {trials} random trees")

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-__all__ = ["image_grid", "plot_confusion", "plot_curves"]
+__all__ = ["draw_boxes", "image_grid", "plot_confusion", "plot_curves"]
 
 
 def _mosaic(images: np.ndarray, pad: int) -> np.ndarray:
@@ -105,4 +105,37 @@ def plot_curves(
         ax.plot(np.asarray(x)[smooth - 1 :], ys, label=name)
     ax.set(**labels)
     ax.legend()
+    return ax
+
+
+def draw_boxes(
+    ax: plt.Axes,
+    image: torch.Tensor,
+    boxes: torch.Tensor,
+    labels=None,
+    scores=None,
+    colour: str = "tab:red",
+    names=None,
+) -> plt.Axes:
+    """An image (1, H, W) with corner boxes (N, 4) in normalised coordinates, labelled.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    if not isinstance(boxes, torch.Tensor) or boxes.dim() != 2 or boxes.shape[1] != 4:
+        raise ValueError("boxes must be an (N, 4) tensor of normalised (x1, y1, x2, y2)")
+    size_y, size_x = image.shape[-2:]
+    if ax.images == []:
+        ax.imshow(image.reshape(size_y, size_x).numpy(), cmap="gray", vmin=0, vmax=1)
+    for i, (x1, y1, x2, y2) in enumerate(boxes.tolist()):
+        ax.add_patch(plt.Rectangle((x1 * size_x, y1 * size_y), (x2 - x1) * size_x, (y2 - y1) * size_y,
+                                   fill=False, color=colour, linewidth=1.2))  # fmt: skip
+        text = []
+        if labels is not None:
+            label = int(labels[i])
+            text.append(names[label] if names is not None else str(label))
+        if scores is not None:
+            text.append(f"{float(scores[i]):.2f}")
+        if text:
+            ax.text(x1 * size_x, y1 * size_y - 1, " ".join(text), color=colour, fontsize=7, va="bottom")
+    ax.set_xticks([]), ax.set_yticks([])
     return ax

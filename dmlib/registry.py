@@ -69,8 +69,10 @@ def entries() -> dict[str, Entry]:
 
     Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
-    from . import infogan
+    from . import hallucination, infogan
     from .pixelrnn import experiments as pixelrnn
+    from .yolo import experiments as yolo
+    from .yolo import yolo9000
 
     table = [
         Entry(
@@ -91,7 +93,16 @@ def entries() -> dict[str, Entry]:
             )
             for name, overrides in pixelrnn.CHECKPOINTS.items()
         ),
-    ]
+        Entry("yolov2", "YOLOv2 on MNIST digit canvases (PR-023)", yolo.YOLOConfig, yolo.train_and_save,
+              yolo.paper_figures),
+        Entry("yolov2_path", "PR-023 Table 2 in miniature: one detector per step of the path, same budget",
+              yolo.YOLOConfig, yolo.train_path, yolo.path_figures, {"steps": yolo.PATH_STEPS}),
+        Entry("yolo9000", "Mini YOLO9000 (PR-023): joint detection + classification over a WordTree; "
+              "--no-joint trains the detection-only baseline",
+              yolo9000.YOLO9000Config, yolo9000.train_and_save, yolo9000.paper_figures),
+        Entry("hallucination", "Modality hallucination on rendered RGB-D scenes (PR-025), one seed",
+              hallucination.HallucinationConfig, hallucination.train_and_save, hallucination.paper_figures),
+    ]  # fmt: skip
     return {entry.name: entry for entry in table}
 
 

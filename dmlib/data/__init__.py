@@ -9,6 +9,7 @@ how to restore it; nothing is downloaded.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import os
@@ -26,6 +27,7 @@ __all__ = [
     "data_file",
     "load_fashion_mnist",
     "load_mnist",
+    "load_voc_boxes",
     "read_idx",
     "sha256_of",
 ]
@@ -176,3 +178,22 @@ def binarize(images: torch.Tensor, seed: int = 0) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
     probs = images.float() / 255.0
     return (torch.rand(probs.shape, generator=generator) < probs).float()
+
+
+VOC_SETS = ("2007_trainval", "2007_test", "2012_trainval")
+
+
+def load_voc_boxes(which: str = "2007_trainval", difficult: bool = False) -> dict[str, np.ndarray]:
+    """Object boxes of a PASCAL VOC split (annotations only, no images), as columns.
+
+    Returns ``{"w", "h"}`` (size / image size, float), ``"img_w"``, ``"img_h"`` (pixels) and ``"cls"``
+    (str), one entry per object; ``difficult=False`` drops the boxes VOC marks difficult.
+    Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
+    """
+    if which not in VOC_SETS:
+        raise ValueError(f"which must be one of {VOC_SETS}, got {which!r}")
+    with open(data_file(f"voc/voc{which}_wh.csv"), newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if difficult or row["difficult"] == "0"]
+    columns = {key: np.array([float(r[key]) for r in rows]) for key in ("w", "h", "img_w", "img_h")}
+    columns["cls"] = np.array([r["cls"] for r in rows])
+    return columns

@@ -1,0 +1,291 @@
+"""Rendered RGB-D scenes: one primitive solid per image, with colour, a depth map and a label.
+
+Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data. No RGB-D dataset ships with the
+course (the paper used NYU Depth v2), so ``dmlib`` renders one, deterministically from a seed, by
+z-buffering dense surface samples of each solid through a pinhole camera.
+
+Design — depth must carry what RGB shows only ambiguously:
+
+- five classes whose silhouettes overlap: **sphere**, **cylinder**, **cube**, **cone** and
+  **torus**, each at a random 3-D rotation, scale and distance (a cylinder seen end-on and a sphere
+  both look like discs; a cube and a cylinder seen side-on both look like rectangles);
+- **camouflage**: objects and the background wall are painted with the same family of random
+  procedural textures (stripes and blobs in random colours), so colour edges are no cue;
+- **flat lighting**: strong ambient light and a weak, randomly placed directional light, so
+  shading hints at curvature only faintly; plus pixel noise;
+- **clutter**: a second, smaller distractor of a random class at the side, behind the object;
+- the depth map is the z-distance to the surface (wall included), which shows the 3-D shape
+  plainly; :func:`encode_depth` turns it into three channels (disparity and its two gradients), the
+  HHA-like encoding that lets the hallucination net copy the depth net layer for layer.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["CLASSES", "SCENE_SIZE", "encode_depth", "render_scenes"]
+
+CLASSES = ("sphere", "cylinder", "cube", "cone", "torus")
+SCENE_SIZE = 64
+FOCAL = 1.6  # focal length in units of half the image width
+WALL_Z = 6.0
+OBJECT_CONTRAST = 0.35  # the object's two paint colours are closer than the wall's
+SURFACE_POINTS = 64  # each template surface is sampled on a 64 × 64 (u, v) grid
+
+
+def _rotations(n: int, generator: torch.Generator) -> torch.Tensor:
+    """Uniformly random 3-D rotations (n, 3, 3), from random unit quaternions."""
+    q = F.normalize(torch.randn(n, 4, generator=generator), dim=1)
+    w, x, y, z = q.unbind(1)
+    return torch.stack([
+        1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w),
+        2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w),
+        2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y),
+    ], dim=1).view(n, 3, 3)  # fmt: skip
+
+
+def _grid(count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """A count × count grid of (u, v) points spanning [0, 1]², flattened."""
+    side = torch.linspace(0, 1, count)  # ends included: no gap at a disc centre or a seam
+    u, v = torch.meshgrid(side, side, indexing="ij")
+    return u.reshape(-1), v.reshape(-1)
+
+
+def _disc(u, v, radius, y, up):
+    """Points and normals of a horizontal disc (area-uniform: r = R·√u)."""
+    r, phi = radius * u.sqrt(), 2 * math.pi * v
+    points = torch.stack([r * phi.cos(), torch.full_like(r, y), r * phi.sin()], -1)
+    normals = torch.tensor([0.0, 1.0 if up else -1.0, 0.0]).expand_as(points)
+    return points, normals
+
+
+@lru_cache(maxsize=1)
+def _templates() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Unit-size surfaces of the five classes as (points (K, 3), outward normals (K, 3)).
+
+    Parts are sampled in proportion to their area so that no part of a surface is left sparse.
+    """
+
+    def parts(*pieces):
+        return torch.cat([p for p, _ in pieces]), torch.cat([n for _, n in pieces])
+
+    def sampled(share: float):
+        return _grid(max(8, round(SURFACE_POINTS * math.sqrt(share))))
+
+    u, v = _grid(SURFACE_POINTS)
+    # sphere, radius 0.8: uniform in (cos θ, φ) is uniform in area (Archimedes)
+    y, phi = 1 - 2 * u, 2 * math.pi * v
+    ring = (1 - y * y).sqrt()
+    unit = torch.stack([ring * phi.cos(), y, ring * phi.sin()], -1)
+    sphere = (0.8 * unit, unit)
+    # cylinder, radius 0.55, half-height 0.8: side + two caps
+    us, vs = sampled(0.75)
+    phi = 2 * math.pi * vs
+    side = torch.stack([phi.cos(), torch.zeros_like(phi), phi.sin()], -1)
+    cyl_side = (side * 0.55 + torch.stack([0 * us, 1.6 * us - 0.8, 0 * us], -1), side)
+    uc, vc = sampled(0.15)
+    cylinder = parts(cyl_side, _disc(uc, vc, 0.55, 0.8, True), _disc(uc, vc, 0.55, -0.8, False))
+    # cube, half-side 0.6: six faces
+    uf, vf = sampled(1 / 6 * 1.2)
+    faces = []
+    for axis in range(3):
+        for sign in (-1.0, 1.0):
+            coords = [None, None, None]
+            a, b = [k for k in range(3) if k != axis]
+            coords[axis] = torch.full_like(uf, 0.6 * sign)
+            coords[a], coords[b] = 1.2 * uf - 0.6, 1.2 * vf - 0.6
+            normal = torch.zeros(3)
+            normal[axis] = sign
+            faces.append((torch.stack(coords, -1), normal.expand(len(uf), 3)))
+    cube = parts(*faces)
+    # cone: apex (0, 0.8, 0), base radius 0.75 at y = −0.8; side area-uniform with r ∝ √u
+    uk, vk = sampled(0.8)
+    frac, phi = uk.sqrt(), 2 * math.pi * vk
+    radius = 0.75 * frac
+    cone_points = torch.stack([radius * phi.cos(), 0.8 - 1.6 * frac, radius * phi.sin()], -1)
+    cone_normals = F.normalize(
+        torch.stack([phi.cos(), torch.full_like(phi, 0.75 / 1.6), phi.sin()], -1), dim=-1
+    )
+    ub, vb = sampled(0.25)
+    cone = parts((cone_points, cone_normals), _disc(ub, vb, 0.75, -0.8, False))
+    # torus: ring radius 0.55, tube radius 0.25
+    theta, phi = 2 * math.pi * u, 2 * math.pi * v
+    around = torch.stack([theta.cos(), torch.zeros_like(theta), theta.sin()], -1)
+    tube = phi.cos()[:, None] * around + phi.sin()[:, None] * torch.tensor([0.0, 1.0, 0.0])
+    torus = (0.55 * around + 0.25 * tube, tube)
+    return [sphere, cylinder, cube, cone, torus]
+
+
+def _texture(points: torch.Tensor, params: torch.Tensor) -> torch.Tensor:
+    """Procedural colour at 3-D points (n, P, 3): two random colours mixed by stripes and blobs."""
+    direction, frequency, colour_a, colour_b, phase = params.split([3, 1, 3, 3, 3], dim=-1)
+    stripes = torch.sin((points * direction[:, None]).sum(-1) * frequency) * 0.5 + 0.5
+    blobs = torch.sin(points * 2.7 + phase[:, None]).prod(-1) * 0.5 + 0.5
+    mix = (0.65 * stripes + 0.35 * blobs)[..., None]
+    return colour_a[:, None] * mix + colour_b[:, None] * (1 - mix)
+
+
+def _texture_params(n: int, generator: torch.Generator, contrast: float = 1.0) -> torch.Tensor:
+    direction = F.normalize(torch.randn(n, 3, generator=generator), dim=1)
+    frequency = 4 + 10 * torch.rand(n, 1, generator=generator)
+    first = torch.rand(n, 3, generator=generator)
+    second = first + contrast * (torch.rand(n, 3, generator=generator) - first)  # contrast 1: independent
+    colours = torch.cat([first, second], dim=1)
+    phase = 6.28 * torch.rand(n, 3, generator=generator)
+    return torch.cat([direction, frequency, colours, phase], dim=1)
+
+
+def render_scenes(
+    count: int, seed: int = 0, size: int = SCENE_SIZE, batch: int = 250
+) -> dict[str, torch.Tensor]:
+    """Render ``count`` scenes: ``rgb`` (N, 3, S, S) in [0, 1], ``depth`` (N, 1, S, S), ``label`` (N,).
+
+    Also ``mask`` (N, 1, S, S), the object's pixels. Scene i depends only on (seed, i // batch) and
+    its place in that batch, so the same seed always gives the same data.
+    Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data.
+    """
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, got {count!r}")
+    if size < 16:
+        raise ValueError(f"size must be at least 16 pixels, got {size}")
+    parts = [
+        _render_batch(min(batch, count - start), seed * 100_003 + start // batch, size)
+        for start in range(0, count, batch)
+    ]
+    return {key: torch.cat([p[key] for p in parts]) for key in parts[0]}
+
+
+def _place(kinds, rotation, scale, centre):
+    """World-space points and normals of each scene's primitive: (n, K, 3) each, K padded by repeats."""
+    templates = _templates()
+    longest = max(len(p) for p, _ in templates)
+    points, normals = [], []
+    for kind in kinds.tolist():
+        p, nrm = templates[kind]
+        pad = torch.arange(longest) % len(p)  # repeat points so every scene has K of them
+        points.append(p[pad])
+        normals.append(nrm[pad])
+    points, normals = torch.stack(points), torch.stack(normals)
+    world = torch.einsum("nij,nkj->nki", rotation, points) * scale[:, None, None] + centre[:, None]
+    return world, torch.einsum("nij,nkj->nki", rotation, normals)
+
+
+def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    label = torch.randint(len(CLASSES), (n,), generator=g)
+    clutter_kind = torch.randint(len(CLASSES), (n,), generator=g)
+    distance = 2.8 + 1.4 * torch.rand(n, generator=g)
+    spread = 0.35 * distance / FOCAL
+    centre = torch.stack(
+        [
+            spread * (2 * torch.rand(n, generator=g) - 1),
+            spread * (2 * torch.rand(n, generator=g) - 1),
+            distance,
+        ],
+        1,
+    )
+    scale = 0.75 + 0.35 * torch.rand(n, generator=g)
+    rotation = _rotations(n, g)
+    side = torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0)
+    clutter_centre = torch.stack(
+        [
+            side * (0.7 + 0.3 * torch.rand(n, generator=g)) * (distance + 0.9) / FOCAL,
+            (2 * torch.rand(n, generator=g) - 1) * 0.8,
+            distance + 0.9,
+        ],
+        1,
+    )
+    clutter_scale = 0.35 + 0.2 * torch.rand(n, generator=g)
+    clutter_rotation = _rotations(n, g)
+    wall_normal = F.normalize(
+        torch.cat([0.25 * (2 * torch.rand(n, 2, generator=g) - 1), -torch.ones(n, 1)], 1), dim=1
+    )
+    light = F.normalize(
+        torch.randn(n, 3, generator=g) * torch.tensor([1.0, 1.0, 0.3]) + torch.tensor([0, 0, 1.0]), dim=1
+    )
+    object_paint = _texture_params(n, g, contrast=OBJECT_CONTRAST)
+    clutter_paint, wall_paint = _texture_params(n, g), _texture_params(n, g)
+    noise = 0.04 * torch.randn(n, size * size, 3, generator=g)
+
+    # Both solids as dense surface point clouds, projected through a pinhole and z-buffered.
+    obj_points, obj_normals = _place(label, rotation, scale, centre)
+    clu_points, clu_normals = _place(clutter_kind, clutter_rotation, clutter_scale, clutter_centre)
+    points = torch.cat([obj_points, clu_points], 1)  # (n, 2K, 3)
+    normals = torch.cat([obj_normals, clu_normals], 1)
+    is_object = torch.cat([torch.ones(obj_points.shape[1]), torch.zeros(clu_points.shape[1])]).bool()
+    z = points[..., 2]
+    # Each sample covers the 2 × 2 pixels nearest to it (splatting), so no pixel of a surface is
+    # left without a sample; the z-buffer keeps the nearest sample per pixel.
+    x_pixel = (points[..., 0] / z * FOCAL + 1) / 2 * size - 0.5
+    y_pixel = (1 - points[..., 1] / z * FOCAL) / 2 * size - 0.5
+    pixels, keys, ids = [], [], []
+    sample = torch.arange(points.shape[0] * points.shape[1]).view(z.shape)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            col, row = x_pixel.floor().long() + dx, y_pixel.floor().long() + dy
+            visible = (col >= 0) & (col < size) & (row >= 0) & (row < size)
+            pixels.append(
+                (torch.arange(n)[:, None] * size + row.clamp(0, size - 1)) * size + col.clamp(0, size - 1)
+            )
+            keys.append(torch.where(visible, z, torch.full_like(z, float("inf"))))
+            ids.append(sample)
+    pixel, key, ids = (torch.cat(t, 1).view(-1) for t in (pixels, keys, ids))
+    nearest = torch.full((n * size * size,), float("inf")).scatter_reduce(0, pixel, key, "amin")
+    winner = (key == nearest[pixel]) & key.isfinite()
+    point_id = torch.full((n * size * size,), -1, dtype=torch.long)
+    point_id.scatter_reduce_(0, pixel[winner], ids[winner], "amax")
+
+    # Every pixel's ray, the wall behind everything, and whichever surface is nearest.
+    coords = (torch.arange(size) + 0.5) / size * 2 - 1
+    v, u = torch.meshgrid(-coords, coords, indexing="ij")
+    rays = torch.stack([u / FOCAL, v / FOCAL, torch.ones_like(u)], -1).view(1, -1, 3)  # z-normalised
+    wall_z = (wall_normal[:, 2] * WALL_Z)[:, None] / (rays * wall_normal[:, None]).sum(-1)  # (n, P)
+    hit = point_id.view(n, -1) >= 0
+    safe_id = point_id.view(n, -1).clamp(min=0)
+    flat_points, flat_normals = points.view(-1, 3), normals.view(-1, 3)
+    depth = torch.where(hit, flat_points[safe_id, 2], wall_z)
+    normal = torch.where(
+        hit[..., None], flat_normals[safe_id], -wall_normal[:, None].expand(-1, size * size, -1)
+    )
+    surface_point = torch.where(hit[..., None], flat_points[safe_id], rays * wall_z[..., None])
+    on_object = hit & is_object[safe_id % is_object.numel()]
+
+    local = torch.einsum("nji,npj->npi", rotation, surface_point - centre[:, None]) / scale[:, None, None]
+    colour = torch.where(
+        on_object[..., None],
+        _texture(local, object_paint),
+        torch.where(
+            hit[..., None],
+            _texture(surface_point * 1.5, clutter_paint),
+            _texture(surface_point * 0.6, wall_paint),
+        ),
+    )
+    shade = 0.6 + 0.4 * (normal * -light[:, None]).sum(-1).clamp(min=0)
+    rgb = (colour * shade[..., None] + noise).clamp(0, 1)
+    return {
+        "rgb": rgb.permute(0, 2, 1).reshape(n, 3, size, size),
+        "depth": depth.view(n, 1, size, size),
+        "label": label,
+        "mask": on_object.view(n, 1, size, size),
+    }
+
+
+def encode_depth(depth: torch.Tensor) -> torch.Tensor:
+    """Depth (N, 1, H, W) → 3 channels: disparity 1/z (scaled) and its horizontal, vertical gradients.
+
+    Three channels, like the paper's HHA images, so the depth network's first layer has the same
+    shape as the RGB network's and can be copied into the hallucination network.
+    Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data.
+    """
+    if depth.dim() != 4 or depth.shape[1] != 1:
+        raise ValueError(f"depth must be (N, 1, H, W), got {tuple(depth.shape)}")
+    if torch.isnan(depth).any() or (depth <= 0).any():
+        raise ValueError("depth must be positive and finite (no NaN or zero depths)")
+    disparity = 3.0 / depth  # ≈ 0.3 … 1
+    dx = F.pad(disparity[..., :, 1:] - disparity[..., :, :-1], (0, 1, 0, 0)) * 10
+    dy = F.pad(disparity[..., 1:, :] - disparity[..., :-1, :], (0, 0, 0, 1)) * 10
+    return torch.cat([disparity, dx.clamp(-1, 1), dy.clamp(-1, 1)], dim=1)

@@ -1,0 +1,403 @@
+"""Training and evaluation of the course's YOLOv2: what ``python -m dmlib train yolov2`` runs.
+
+Taught in notebooks/02_yolo9000.ipynb §7 Detections, §8 The path from YOLO to YOLOv2 and
+§9 Resolution vs speed.
+
+The detector is the paper's architecture at a quarter of its width (``width=0.25``), one input
+channel and ten classes (digits), trained on :mod:`dmlib.data.canvases` at 160×160 (a 5×5 grid).
+The head, passthrough, decoding and region loss are the full-size ones. Deviations, for a
+CPU budget of minutes: Adam (lr 1e-3, 100-step warm-up, ÷10 at 75 % and 90 % of the steps)
+instead of SGD; no ImageNet pre-training (the digits are learnt from scratch); bf16 autocast.
+
+``python -m dmlib train yolov2_path`` trains the arms of a miniature Table 2 — each the previous
+arm plus one of the paper's steps, every arm with the same budget — and writes their test mAP and
+recall to ``data/results/yolov2_path.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from ..data.canvases import CANVAS_SIZE, digit_canvases
+from ..training import (
+    config_from_sidecar,
+    cpu_supports_bf16,
+    default_device,
+    half_precision,
+    load_checkpoint,
+    run_training,
+    save_checkpoint,
+    seed_everything,
+)
+from .boxes import mean_average_precision
+from .clusters import kmeans_anchors
+from .detector import DetectorConfig, YOLOv2, grid_size, postprocess
+from .loss import RegionLossConfig, region_loss
+
+__all__ = [
+    "PATH_ARMS",
+    "YOLOConfig",
+    "anchor_priors",
+    "build_detector",
+    "evaluate_detector",
+    "load_pretrained",
+    "read_path_results",
+    "test_set",
+    "train",
+    "train_and_save",
+    "train_path",
+]
+
+TEST_CANVASES = 500
+ANCHOR_SAMPLE = 2000  # training canvases whose boxes the dimension clusters are computed on
+# Hand-picked priors for the "+anchor boxes" arm, as fractions of the image: three squares, a tall
+# and a wide box — Faster R-CNN's idea of scales × aspect ratios, chosen before looking at the data.
+HAND_PRIORS = [[0.1, 0.1], [0.2, 0.2], [0.4, 0.4], [0.12, 0.3], [0.3, 0.12]]
+
+
+@dataclass
+class YOLOConfig:
+    """Everything one detector training run needs; each field is a flag of ``train yolov2``.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+
+    seed: int = 0
+    steps: int = 4000
+    batch_size: int = 32
+    lr: float = 1e-3
+    width: float = 0.25
+    image_size: int = CANVAS_SIZE
+    priors: str = "clusters"  # "clusters" (k-means, IoU), "hand" (HAND_PRIORS) or "none" (YOLOv1-style)
+    anchors: int = 5
+    batch_norm: bool = True
+    passthrough: bool = True
+    location: str = "direct"
+    multiscale: bool = True  # a new size from 128…224 every 10 batches
+    bf16: bool = True
+    arms: str = "yolo,bn,anchors,priors,passthrough,multiscale"  # which Table 2 arms train_path runs
+
+    def __post_init__(self):
+        if self.priors not in ("clusters", "hand", "none"):
+            raise ValueError(f"priors must be 'clusters', 'hand' or 'none', got {self.priors!r}")
+        if self.steps < 1 or self.batch_size < 1:
+            raise ValueError("steps and batch_size must be positive")
+        grid_size(self.image_size)
+        unknown = set(self.arms.split(",")) - set(PATH_ARMS)
+        if unknown:
+            raise ValueError(f"arms has unknown names {sorted(unknown)}; choose from {list(PATH_ARMS)}")
+
+
+# The miniature Table 2: each arm adds one step of the paper's path to the previous one.
+PATH_ARMS = {
+    "yolo": {"batch_norm": False, "priors": "none", "anchors": 2, "location": "linear",
+             "passthrough": False, "multiscale": False},
+    "bn": {"batch_norm": True},
+    "anchors": {"priors": "hand", "anchors": 5},
+    "priors": {"priors": "clusters", "location": "direct"},
+    "passthrough": {"passthrough": True},
+    "multiscale": {"multiscale": True},
+}  # fmt: skip
+PATH_LABELS = {
+    "yolo": "YOLO (no BN, 2 boxes/cell, no priors)",
+    "bn": "+ batch norm",
+    "anchors": "+ anchor boxes (hand-picked, linear offsets)",
+    "priors": "+ dimension priors & direct location",
+    "passthrough": "+ passthrough",
+    "multiscale": "+ multi-scale",
+}
+PATH_STEPS = 1000
+MULTISCALE_SIZES = (128, 160, 192, 224)
+
+
+def path_config(arm: str, base: YOLOConfig | None = None) -> YOLOConfig:
+    """The config of Table 2 arm ``arm``: the first arm's settings plus every step up to ``arm``.
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
+    if arm not in PATH_ARMS:
+        raise ValueError(f"arm must be one of {list(PATH_ARMS)}, got {arm!r}")
+    config = base or YOLOConfig(steps=PATH_STEPS)
+    for name, overrides in PATH_ARMS.items():
+        config = replace(config, **overrides)
+        if name == arm:
+            return config
+    raise AssertionError("unreachable")
+
+
+def anchor_priors(config: YOLOConfig) -> torch.Tensor:
+    """The config's priors as (A, 2) fractions of the image (multiply by the grid for cells).
+
+    Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
+    """
+    if config.priors == "none":  # YOLOv1: every box starts as one cell
+        return torch.full((config.anchors, 2), 1.0 / grid_size(config.image_size))
+    if config.priors == "hand":
+        if config.anchors != len(HAND_PRIORS):
+            raise ValueError(f"priors='hand' has {len(HAND_PRIORS)} anchors, config asks {config.anchors}")
+        return torch.tensor(HAND_PRIORS)
+    _, targets = digit_canvases("train", range(ANCHOR_SAMPLE), seed=config.seed)
+    wh = torch.cat(targets)[:, 3:]
+    centroids, _ = kmeans_anchors(wh, config.anchors, seed=config.seed)
+    return centroids
+
+
+def build_detector(config: YOLOConfig) -> YOLOv2:
+    """The CPU-size YOLOv2 described by ``config`` (1 channel in, 10 digit classes).
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    return YOLOv2(
+        DetectorConfig(classes=10, anchors=config.anchors, width=config.width, in_channels=1,
+                       batch_norm=config.batch_norm, passthrough=config.passthrough, location=config.location)
+    )  # fmt: skip
+
+
+def loss_config(config: YOLOConfig) -> RegionLossConfig:
+    """darknet's region settings, with YOLOv1's responsibility rule when there are no priors.
+
+    Taught in notebooks/02_yolo9000.ipynb §6 The detector (loss).
+    """
+    match = "prediction" if config.priors == "none" else "prior"
+    return RegionLossConfig(match=match, location=config.location)
+
+
+def _resize(images: torch.Tensor, size: int) -> torch.Tensor:
+    if images.shape[-1] == size:
+        return images
+    return F.interpolate(images, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+
+
+def train(config: YOLOConfig) -> dict:
+    """Train a detector on fresh canvases; return ``{"model", "anchors", "history", "wall_time_s"}``.
+
+    Batch i holds training canvases i·B … (i+1)·B − 1, so no canvas repeats. With ``multiscale``
+    every 10th batch draws a new input size. Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    generator = seed_everything(config.seed)
+    device = default_device()
+    anchors = anchor_priors(config)
+    model = build_detector(config).to(device)
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
+
+    def lr_factor(i: int) -> float:
+        return min(1.0, (i + 1) / 100) * (0.1 if i >= 0.75 * config.steps else 1.0) * (
+            0.1 if i >= 0.9 * config.steps else 1.0
+        )
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lr_factor)
+    use_bf16 = config.bf16 and device.type == "cpu" and cpu_supports_bf16()
+    loss_settings = loss_config(config)
+    size = config.image_size
+
+    def step(i: int) -> dict[str, float]:
+        nonlocal size
+        if config.multiscale and i % 10 == 0:
+            size = MULTISCALE_SIZES[int(torch.randint(len(MULTISCALE_SIZES), (1,), generator=generator))]
+        images, targets = digit_canvases("train", range(i * config.batch_size, (i + 1) * config.batch_size),
+                                         seed=config.seed)  # fmt: skip
+        images = _resize(images, size).to(device)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            output = model(images)
+        loss, parts = region_loss(output, targets, anchors * grid_size(size), loss_settings,
+                                  seen=i * config.batch_size)  # fmt: skip
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        optimiser.step()
+        schedule.step()
+        return {"loss": loss.item(), **parts, "size": size}
+
+    start = time.perf_counter()
+    model.train()
+    history = run_training(step, config.steps, desc="yolov2", log_every=10)
+    wall = time.perf_counter() - start
+    return {"model": model.eval().cpu(), "anchors": anchors, "history": history, "wall_time_s": wall}
+
+
+def test_set(count: int = TEST_CANVASES, size: int = CANVAS_SIZE) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The first ``count`` test canvases (MNIST-test digits) and their targets.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    if not 1 <= count <= 10_000:
+        raise ValueError(f"count must be in [1, 10000], got {count}")
+    return digit_canvases("test", range(count), seed=0, size=size)
+
+
+def truths_as_corners(targets: list[torch.Tensor]) -> list[torch.Tensor]:
+    """(class, cx, cy, w, h) targets → (x1, y1, x2, y2, class) rows, as the mAP code expects.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    out = []
+    for t in targets:
+        centre, half = t[:, 1:3], t[:, 3:5] / 2
+        out.append(torch.cat([centre - half, centre + half, t[:, :1]], dim=1))
+    return out
+
+
+@torch.no_grad()
+def detect(model: YOLOv2, anchors: torch.Tensor, images: torch.Tensor, size: int | None = None,
+           batch: int = 50, **thresholds) -> list[torch.Tensor]:  # fmt: skip
+    """Detections (x1, y1, x2, y2, score, label), normalised, for each image, at input ``size``.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    size = size or images.shape[-1]
+    model.eval()
+    found = []
+    for chunk in images.split(batch):
+        output = model(_resize(chunk, size))
+        found += postprocess(output, anchors * grid_size(size), model.config.location, **thresholds)
+    return found
+
+
+def evaluate_detector(model: YOLOv2, anchors: torch.Tensor, size: int = CANVAS_SIZE,
+                      count: int = TEST_CANVASES) -> dict:  # fmt: skip
+    """Test mAP@0.5 (all-point AP), recall and images/s at input ``size`` on ``count`` canvases.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections and §9 Resolution vs speed.
+    """
+    images, targets = test_set(count)
+    start = time.perf_counter()
+    found = detect(model, anchors, images, size)
+    seconds = time.perf_counter() - start
+    result = mean_average_precision(found, truths_as_corners(targets), classes=10)
+    return {"map": result["map"], "recall": result["recall"], "ap": result["ap"],
+            "images_per_s": count / seconds, "size": size}  # fmt: skip
+
+
+def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
+    """Train ``yolov2``, evaluate the shipped (float16) weights on the test canvases, save.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    result = train(config)
+    model = result["model"]
+    shipped = half_precision(model.state_dict())
+    model.load_state_dict(shipped)
+    scores = evaluate_detector(model, result["anchors"])
+    save_checkpoint(
+        "yolov2",
+        {"model": shipped, "anchors": result["anchors"]},
+        config=asdict(config),
+        seed=config.seed,
+        metrics={"test_map50": scores["map"], "test_recall": scores["recall"],
+                 "images_per_s": scores["images_per_s"]},  # fmt: skip
+        wall_time_s=result["wall_time_s"],
+        history=result["history"],
+        folder=folder,
+    )
+    return "yolov2"
+
+
+TRAIN_COMMAND = "python -m dmlib train yolov2"
+
+
+def load_pretrained() -> tuple[YOLOv2, torch.Tensor, dict]:
+    """The shipped detector in eval mode, its priors (fractions of the image) and its sidecar.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    """
+    tensors, sidecar = load_checkpoint("yolov2", train_command=TRAIN_COMMAND)
+    config = config_from_sidecar(YOLOConfig, sidecar, TRAIN_COMMAND)
+    model = build_detector(config)
+    model.load_state_dict(tensors["model"])
+    return model.eval(), tensors["anchors"].float(), sidecar
+
+
+def path_results_file(folder: Path | None = None) -> Path:
+    """``data/results/yolov2_path.json`` (next to ``folder``'s parent when a folder is given).
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
+    from ..data import data_dir
+
+    root = Path(folder).parent if folder is not None else data_dir()
+    return root / "results" / "yolov2_path.json"
+
+
+def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
+    """Train the Table 2 arms named in ``config.arms`` (each ``config.steps`` steps) and record them.
+
+    Each arm's row (test mAP, recall, wall time, config) is merged into the results file, so arms
+    can be trained in separate processes. Taught in §8 The path from YOLO to YOLOv2.
+    """
+    path = path_results_file(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for arm in config.arms.split(","):
+        arm_config = path_config(arm, config)
+        result = train(arm_config)
+        scores = evaluate_detector(result["model"], result["anchors"])
+        rows = json.loads(path.read_text()) if path.is_file() else {}
+        rows[arm] = {
+            "label": PATH_LABELS[arm], "map50": round(scores["map"], 4), "recall": round(scores["recall"], 4),
+            "wall_time_s": round(result["wall_time_s"], 1),
+            "final_loss": round(result["history"]["loss"][-1], 3),
+            "config": asdict(arm_config),
+        }  # fmt: skip
+        ordered = {name: rows[name] for name in PATH_ARMS if name in rows}
+        path.write_text(json.dumps(ordered, indent=2) + "\n")
+    return str(path)
+
+
+def read_path_results(folder: Path | None = None) -> dict:
+    """The Table 2 arms recorded so far, in the paper's order.
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
+    path = path_results_file(folder)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; regenerate it with `python -m dmlib train yolov2_path`.")
+    return json.loads(path.read_text())
+
+
+def resolution_table(model: YOLOv2, anchors: torch.Tensor, sizes=(128, 160, 192, 224, 256),
+                     count: int = TEST_CANVASES) -> list[dict]:  # fmt: skip
+    """Table 3's shape: the same trained model evaluated at several input sizes.
+
+    Taught in notebooks/02_yolo9000.ipynb §9 Resolution vs speed.
+    """
+    return [evaluate_detector(model, anchors, size, count) for size in sizes]
+
+
+PAPER_MAP = {"yolov2_416": 76.8}
+
+
+def paper_figures() -> list:
+    """The detector's test mAP and Darknet-19's operation count beside the paper's figures.
+
+    Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
+    """
+    from ..registry import Figure
+    from .darknet import Darknet19, count_ops
+
+    model, anchors, _ = load_pretrained()
+    scores = evaluate_detector(model, anchors)
+    ops = count_ops(Darknet19(), 224) / 1e9
+    return [
+        Figure("YOLOv2", "digit canvases test mAP@0.5 (paper: VOC07 416)", "0.768", scores["map"], ">= 0.9"),
+        Figure("YOLOv2", "Darknet-19 operations at 224 (billions)", "5.58", ops, "<= 5.585"),
+    ]
+
+
+def path_figures() -> list:
+    """Each Table 2 arm's mAP from the results file (the paper's column in the notebook).
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
+    from ..registry import Figure
+
+    rows = read_path_results()
+    return [Figure("YOLOv2", f"path: {row['label']} mAP@0.5", "Table 2", row["map50"], ">= 0.0")
+            for row in rows.values()]  # fmt: skip
+
+
+__all__ += ["detect", "path_config", "path_figures", "paper_figures", "resolution_table", "truths_as_corners"]
