@@ -9,7 +9,7 @@ TORCH  ?= torch==2.13.0
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test bench clean
+.PHONY: setup lab test bench clean browser-deps
 
 setup: $(STAMP)
 
@@ -23,7 +23,18 @@ $(STAMP): pyproject.toml Makefile
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-test: $(STAMP)
+# Headless Chromium for tests/test_browser.py: Debian's chromium + chromedriver, installed when
+# missing and possible (root and apt-get); otherwise that test skips and says why.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium and chromium-driver for the browser test"; \
+	    apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null); \
+	  else echo "note: chromium/chromedriver are missing and cannot be installed here; the browser test will skip"; fi; \
+	fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m ruff check dmlib tests benchmarks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
