@@ -136,6 +136,8 @@ def draw_boxes(
         if scores is not None:
             text.append(f"{float(scores[i]):.2f}")
         if text:
-            ax.text(x1 * size_x, y1 * size_y - 1, " ".join(text), color=colour, fontsize=7, va="bottom")
+            # inside the box, so the text never widens the figure
+            ax.text(x1 * size_x + 1, y1 * size_y + 1, " ".join(text), color=colour, fontsize=7, va="top",
+                    clip_on=True)
     ax.set_xticks([]), ax.set_yticks([])
     return ax

@@ -310,7 +310,7 @@ def test_widgets_respond_to_their_controls(shipped):
     controls["t_x"].value = 3.0
     assert 2.5 < explorer.result[0] < 3.0 and explorer.result[1] == centre[1]
     controls["t_w"].value = 1.0
-    assert explorer.result[2] == pytest.approx(centre[2] * np.e, rel=1e-5)
+    assert float(explorer.result[2]) == pytest.approx(float(centre[2]) * np.e, rel=1e-5)
 
     wh = torch.rand(100, 2) + 0.01
     found = {k: clusters.kmeans_anchors(wh, k, restarts=1) for k in (2, 5)}

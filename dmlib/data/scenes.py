@@ -144,8 +144,9 @@ def render_scenes(
 ) -> dict[str, torch.Tensor]:
     """Render ``count`` scenes: ``rgb`` (N, 3, S, S) in [0, 1], ``depth`` (N, 1, S, S), ``label`` (N,).
 
-    Also ``mask`` (N, 1, S, S), the object's pixels. Scene i depends only on (seed, i // batch) and
-    its place in that batch, so the same seed always gives the same data.
+    Also ``mask`` (N, 1, S, S), the object's pixels. Scenes are drawn ``batch`` at a time, each batch
+    from its own generator seeded by (seed, batch number): the same ``seed`` and ``count`` always give
+    the same data, and the first ``batch`` scenes do not depend on ``count``.
     Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data.
     """
     if not isinstance(count, int) or count < 1:
