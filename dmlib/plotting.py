@@ -124,7 +124,7 @@ def draw_boxes(
     if not isinstance(boxes, torch.Tensor) or boxes.dim() != 2 or boxes.shape[1] != 4:
         raise ValueError("boxes must be an (N, 4) tensor of normalised (x1, y1, x2, y2)")
     size_y, size_x = image.shape[-2:]
-    if ax.images == []:
+    if not ax.images:  # draw the image once, however many box sets go on top
         ax.imshow(image.reshape(size_y, size_x).numpy(), cmap="gray", vmin=0, vmax=1)
     for i, (x1, y1, x2, y2) in enumerate(boxes.tolist()):
         ax.add_patch(plt.Rectangle((x1 * size_x, y1 * size_y), (x2 - x1) * size_x, (y2 - y1) * size_y,

@@ -192,7 +192,7 @@ def test_notebook_runs_and_its_widgets_respond(notebook, lab, browser, screensho
             now = _images_in(w)
             return now and now != old
 
-        _wait(redrawn, 60, f"widget {index} of {notebook} to redraw after its slider moved")
+        _wait(redrawn, 60, f"widget {index} of {notebook} to redraw after its slider moved", poll=0.05)
         TIMINGS[f"{notebook}: widget {index} slider update (s)"] = round(time.monotonic() - moved, 2)
         if index == MAIN_WIDGET.get(notebook, 0):
             shown.screenshot(str(screenshots / f"{Path(notebook).stem}_widget.png"))

@@ -223,22 +223,25 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
     # left without a sample; the z-buffer keeps the nearest sample per pixel.
     x_pixel = (points[..., 0] / z * FOCAL + 1) / 2 * size - 0.5
     y_pixel = (1 - points[..., 1] / z * FOCAL) / 2 * size - 0.5
-    pixels, keys, ids = [], [], []
-    sample = torch.arange(points.shape[0] * points.shape[1]).view(z.shape)
-    for dy in (0, 1):
-        for dx in (0, 1):
-            col, row = x_pixel.floor().long() + dx, y_pixel.floor().long() + dy
-            visible = (col >= 0) & (col < size) & (row >= 0) & (row < size)
-            pixels.append(
-                (torch.arange(n)[:, None] * size + row.clamp(0, size - 1)) * size + col.clamp(0, size - 1)
-            )
-            keys.append(torch.where(visible, z, torch.full_like(z, float("inf"))))
-            ids.append(sample)
-    pixel, key, ids = (torch.cat(t, 1).view(-1) for t in (pixels, keys, ids))
-    nearest = torch.full((n * size * size,), float("inf")).scatter_reduce(0, pixel, key, "amin")
-    winner = (key == nearest[pixel]) & key.isfinite()
+    sample = torch.arange(points.shape[0] * points.shape[1]).view(-1)
+    base = torch.arange(n)[:, None] * size
+
+    def splat(dy: int, dx: int) -> tuple[torch.Tensor, torch.Tensor]:
+        col, row = x_pixel.floor().long() + dx, y_pixel.floor().long() + dy
+        visible = (col >= 0) & (col < size) & (row >= 0) & (row < size)
+        pixel = ((base + row.clamp(0, size - 1)) * size + col.clamp(0, size - 1)).view(-1)
+        return pixel, torch.where(visible, z, torch.full_like(z, float("inf"))).view(-1)
+
+    offsets = [(dy, dx) for dy in (0, 1) for dx in (0, 1)]
+    nearest = torch.full((n * size * size,), float("inf"))
+    for dy, dx in offsets:  # pass 1: the nearest depth per pixel
+        pixel, key = splat(dy, dx)
+        nearest.scatter_reduce_(0, pixel, key, "amin")
     point_id = torch.full((n * size * size,), -1, dtype=torch.long)
-    point_id.scatter_reduce_(0, pixel[winner], ids[winner], "amax")
+    for dy, dx in offsets:  # pass 2: which sample is that nearest one (ties: the highest index)
+        pixel, key = splat(dy, dx)
+        winner = (key == nearest[pixel]) & key.isfinite()
+        point_id.scatter_reduce_(0, pixel[winner], sample[winner], "amax")
 
     # Every pixel's ray, the wall behind everything, and whichever surface is nearest.
     coords = (torch.arange(size) + 0.5) / size * 2 - 1
