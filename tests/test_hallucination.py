@@ -30,7 +30,8 @@ def test_depth_encoding_has_three_channels_like_hha():
     depth = torch.linspace(2, 6, 64).repeat(64, 1)[None, None]
     encoded = encode_depth(depth)
     assert encoded.shape == (1, 3, 64, 64)
-    assert encoded[0, 0, 0, 0] == pytest.approx(3 / 2) and encoded[0, 1, :, :-1].lt(0).all()  # disparity falls
+    assert encoded[0, 0, 0, 0] == pytest.approx(3 / 2)
+    assert encoded[0, 1, :, :-1].lt(0).all()  # disparity falls to the right
 
 
 def test_check_inputs_names_the_problem():
@@ -86,8 +87,9 @@ def test_config_rejects_unknown_layer_and_init():
 
 def test_the_recipe_runs_end_to_end_and_writes_its_row(tmp_path, monkeypatch):
     hallucination.load_scenes.cache_clear()
-    config = hallucination.HallucinationConfig(train_scenes=64, test_scenes=32, batch_size=32, stage1_epochs=1,
-                                               stage2_epochs=1, ablations=True)  # fmt: skip
+    config = hallucination.HallucinationConfig(
+        train_scenes=64, test_scenes=32, batch_size=32, stage1_epochs=1, stage2_epochs=1, ablations=True
+    )
     name = hallucination.train_and_save(config, tmp_path / "checkpoints")
     rows = hallucination.read_results(tmp_path / "checkpoints")
     assert name == "hallucination_seed0" and set(rows) == {"0"}

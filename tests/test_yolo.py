@@ -258,7 +258,8 @@ def test_canvases_are_deterministic_tight_and_disjoint():
 def test_path_arms_add_one_step_each():
     configs = [experiments.path_config(arm) for arm in experiments.PATH_ARMS]
     first, last = configs[0], configs[-1]
-    assert (first.batch_norm, first.priors, first.passthrough, first.multiscale) == (False, "none", False, False)
+    assert (first.batch_norm, first.priors, first.passthrough) == (False, "none", False)
+    assert not first.multiscale
     assert (last.batch_norm, last.priors, last.passthrough, last.multiscale) == (True, "clusters", True, True)
     assert all(c.steps == experiments.PATH_STEPS for c in configs)
     with pytest.raises(ValueError, match="arm"):
