@@ -144,3 +144,22 @@ def test_joint_rule_trains_one_box_per_classification_image():
 def test_yolo9000_config_validates():
     with pytest.raises(ValueError, match="classification_share"):
         yolo9000.YOLO9000Config(classification_share=1.0)
+
+
+def test_wordtree_path_viewer_walks_down_the_tree():
+    from dmlib import widgets
+
+    model, anchors, _ = yolo9000.load_pretrained(joint=True)
+    images, targets = yolo9000.canvases("test", range(6), "classification")
+    viewer = widgets.wordtree_path_viewer(model, anchors, images)
+    controls = {c.description: c for c in viewer.children[:-1]}
+    path = viewer.result
+    assert path and all(0 <= conditional <= 1 for _, conditional, _ in path)
+    absolutes = [absolute for _, _, absolute in path]
+    assert absolutes == sorted(absolutes, reverse=True)  # Pr can only shrink going down
+    controls["threshold"].value = 0.95
+    assert len(viewer.result) <= len(path)
+    controls["test image"].value = 3
+    assert viewer.result != path or len(images) == 1
+    with pytest.raises(ValueError, match="at least one"):
+        widgets.wordtree_path_viewer(model, anchors, images[:0])
