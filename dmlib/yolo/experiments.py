@@ -36,7 +36,7 @@ from ..training import (
     save_checkpoint,
     seed_everything,
 )
-from .boxes import mean_average_precision
+from .boxes import centre_to_corner, mean_average_precision
 from .clusters import kmeans_anchors
 from .detector import DetectorConfig, YOLOv2, grid_size, postprocess
 from .loss import RegionLossConfig, region_loss
@@ -249,11 +249,7 @@ def truths_as_corners(targets: list[torch.Tensor]) -> list[torch.Tensor]:
 
     Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
-    out = []
-    for t in targets:
-        centre, half = t[:, 1:3], t[:, 3:5] / 2
-        out.append(torch.cat([centre - half, centre + half, t[:, :1]], dim=1))
-    return out
+    return [torch.cat([centre_to_corner(t[:, 1:]), t[:, :1]], dim=1) for t in targets]
 
 
 @torch.no_grad()

@@ -131,6 +131,7 @@ class WordTree:
     labels: list[str]
     index: dict[str, int] = field(init=False, repr=False)
     groups: list[list[int]] = field(init=False, repr=False)
+    kids: dict[int, list[int]] = field(init=False, repr=False)  # parent index (−1: top) → children
 
     def __post_init__(self):
         if len(self.nodes) != len(self.parent):
@@ -141,10 +142,10 @@ class WordTree:
         missing = [wnid for wnid in self.labels if wnid not in self.index]
         if missing:
             raise WordTreeError(f"labels not in the tree: {missing[:5]}")
-        by_parent: dict[int, list[int]] = {}
+        self.kids = {}
         for i, p in enumerate(self.parent):
-            by_parent.setdefault(p, []).append(i)
-        self.groups = list(by_parent.values())  # sibling groups, one softmax each
+            self.kids.setdefault(p, []).append(i)
+        self.groups = list(self.kids.values())  # sibling groups, one softmax each
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -158,7 +159,7 @@ class WordTree:
         return out
 
     def children(self, node: int) -> list[int]:
-        return [i for i, p in enumerate(self.parent) if p == node]
+        return self.kids.get(node, [])
 
 
 def build_wordtree(
@@ -264,9 +265,7 @@ def predict(absolute: torch.Tensor, tree: WordTree, threshold: float = 0.5) -> l
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
-    kids: dict[int, list[int]] = {}
-    for i, p in enumerate(tree.parent):
-        kids.setdefault(p, []).append(i)
+    kids = tree.kids
     results = []
     for row in absolute:
         node = -1
@@ -333,9 +332,7 @@ def format_subtree(tree: WordTree, wnid: str, max_depth: int = 3, max_children: 
     if wnid not in tree.index:
         raise WordTreeError(f"synset {wnid!r} is not in the tree")
     names, labels = synset_names(), set(tree.labels)
-    kids: dict[int, list[int]] = {}
-    for i, p in enumerate(tree.parent):
-        kids.setdefault(p, []).append(i)
+    kids = tree.kids
     lines = []
 
     def draw(node: int, depth: int) -> None:

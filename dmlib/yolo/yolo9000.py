@@ -45,7 +45,8 @@ from ..training import (
 )
 from .boxes import mean_average_precision
 from .clusters import kmeans_anchors
-from .detector import DetectorConfig, YOLOv2, decode, grid_size, postprocess
+from .detector import DetectorConfig, YOLOv2, decode, grid_size
+from .experiments import detect, truths_as_corners
 from .loss import RegionLossConfig, region_loss
 from .wordtree import WordTree, absolute_log_probs, build_wordtree, conditional_log_probs, hierarchical_loss
 
@@ -325,11 +326,7 @@ def evaluate_joint(
     Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
     """
     images, targets = canvases("test", range(count), "detection")
-    model.eval()
-    grid_anchors = anchors * grid_size(CANVAS_SIZE)
-    found = []
-    for chunk in images.split(50):
-        found += postprocess(model(chunk), grid_anchors, class_probs=fine_class_probs)
+    found = detect(model, anchors, images, class_probs=fine_class_probs)
     if shuffle_labels:
         generator = torch.Generator().manual_seed(0)
         found = [
@@ -338,7 +335,7 @@ def evaluate_joint(
             )
             for f in found
         ]
-    truths = [torch.cat([t[:, 1:3] - t[:, 3:5] / 2, t[:, 1:3] + t[:, 3:5] / 2, t[:, :1]], 1) for t in targets]
+    truths = truths_as_corners(targets)
     result = mean_average_precision(found, truths, classes=len(CLASS_SYNSETS))
     ap = torch.tensor(result["ap"])
     return {
