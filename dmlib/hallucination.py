@@ -295,6 +295,7 @@ def evaluate_all(models: dict[str, nn.Module], data: dict[str, torch.Tensor]) ->
 
     Taught in notebooks/04_modality_hallucination.ipynb §7 Results.
     """
+    check_inputs(data["rgb"], data["depth"])
     rgb, depth3, label = data["rgb"], data["depth3"], data["label"]
     s = {
         "rgb": scores(models["rgb"], rgb),

@@ -331,12 +331,14 @@ def scene_explorer(models: dict, scenes: dict) -> W.interactive:
     :func:`~dmlib.hallucination.load_scenes` dict. ``w.result`` maps each net to its predicted class
     name. Taught in notebooks/04_modality_hallucination.ipynb §8 Are H's features depth-like?
     """
+    from . import hallucination
     from .data.scenes import CLASSES
 
     if not {"joint_rgb", "joint_depth", "joint_h"} <= set(models):
         raise ValueError("models must hold the stage-2 networks joint_rgb, joint_depth and joint_h")
     if len(scenes["rgb"]) == 0:
         raise ValueError("scenes must hold at least one scene")
+    hallucination.check_inputs(scenes["rgb"], scenes["depth"])
 
     def show(scene=0):
         rgb, depth3 = scenes["rgb"][scene : scene + 1], scenes["depth3"][scene : scene + 1]

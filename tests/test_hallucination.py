@@ -124,6 +124,14 @@ def test_scene_explorer_follows_the_slider(shipped):
     assert len(predictions) > 1
     with pytest.raises(ValueError, match="stage-2"):
         widgets.scene_explorer({"rgb": models["rgb"]}, scenes)
+    with pytest.raises(ValueError, match="NaN"):
+        widgets.scene_explorer(models, {**scenes, "depth": torch.full_like(scenes["depth"], float("nan"))})
+
+
+def test_evaluation_rejects_rgb_without_three_channels(shipped):
+    models, _, scenes = shipped
+    with pytest.raises(ValueError, match="rgb must be"):
+        hallucination.evaluate_all(models, {**scenes, "rgb": scenes["rgb"][:, :1]})
 
 
 def test_hallucination_exercises_accept_solutions_and_reject_mistakes():
