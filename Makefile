@@ -35,7 +35,8 @@ browser-deps:
 	fi
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m ruff check dmlib tests benchmarks
+	$(BIN)/python -m ruff check dmlib tests benchmarks notebooks
+	$(BIN)/python -m ruff format --check dmlib tests benchmarks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
 		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/

@@ -1,11 +1,18 @@
 """dmlib — the library behind the Deep Morning week-5 course (PR12 talks 022–025).
 
-Each paper has its own module, readable top to bottom like the paper:
+One package per paper, each readable top to bottom like the paper and holding its model,
+training, evaluation, generated data, widgets and exercise checkers:
 
-- ``dmlib.infotheory`` and ``dmlib.infogan`` — PR-022 InfoGAN (notebooks/01_infogan.ipynb)
+- ``dmlib.infogan`` — PR-022 InfoGAN (notebooks/01_infogan.ipynb)
+- ``dmlib.yolo`` — PR-023 YOLO9000: YOLOv2 and WordTree (notebooks/02_yolo9000.ipynb)
+- ``dmlib.pixelrnn`` — PR-024 PixelRNN and PixelCNN (notebooks/03_pixelrnn.ipynb)
+- ``dmlib.hallucination`` — PR-025 modality hallucination (notebooks/04_modality_hallucination.ipynb)
 
-Shared machinery lives in ``dmlib.data`` (shipped datasets), ``dmlib.training`` (seeding, device,
-progress, checkpoints), ``dmlib.plotting``, ``dmlib.widgets`` and the CLI ``python -m dmlib``.
+Shared, paper-free modules: ``dmlib.data`` (readers for the shipped files), ``dmlib.training``
+(seeding, device, autocast, the optimiser step, the training loop, checkpoints), ``dmlib.figures``
+(a reproduced figure beside the paper's), ``dmlib.registry`` (the paper packages and
+``load_pretrained``), ``dmlib.plotting``, ``dmlib.widgets`` and ``dmlib.exercises`` (helpers for
+every paper's widgets and checkers), ``dmlib.course`` and the CLI ``python -m dmlib``.
 """
 
 __version__ = "0.1.0"

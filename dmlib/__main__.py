@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from .course import badges_markdown, write_readme_block
-from .registry import entries, format_figures
+from .figures import format_figures
+from .registry import load_pretrained, recipes
 from .training import checkpoint_dir, environment_report
 
 
@@ -30,18 +31,15 @@ def _add_config_flags(parser: argparse.ArgumentParser, defaults: object) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (default: the command line) and run one of the CLI's commands.
-
-    Taught in notebooks/01_infogan.ipynb §6 Training.
-    """
-    table = entries()
+    """Parse ``argv`` (default: the command line) and run one of the CLI's commands."""
+    table = recipes()
     parser = argparse.ArgumentParser(prog="python -m dmlib", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train a model and write its checkpoint + sidecar")
     train_sub = train.add_subparsers(dest="name", required=True)
-    for entry in table.values():
-        p = train_sub.add_parser(entry.name, help=entry.help, description=entry.help)
-        _add_config_flags(p, entry.default_config())
+    for recipe in table.values():
+        p = train_sub.add_parser(recipe.name, help=recipe.help, description=recipe.help)
+        _add_config_flags(p, recipe.default_config())
         p.add_argument("--checkpoint-dir", type=Path, default=None, help="default data/checkpoints")
     evaluate = sub.add_parser("evaluate", help="compute a model's figures from its checkpoint")
     evaluate.add_argument("name", choices=sorted(table))
@@ -54,18 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "train":
-        entry = table[args.name]
-        names = {f.name for f in dataclasses.fields(entry.config)}
-        config = entry.config(**{k: v for k, v in vars(args).items() if k in names})
+        recipe = table[args.name]
+        names = {f.name for f in dataclasses.fields(recipe.config)}
+        config = recipe.config(**{k: v for k, v in vars(args).items() if k in names})
         folder = args.checkpoint_dir or checkpoint_dir()
-        written = entry.train(config, folder)
+        written = recipe.train_and_save(config, folder)
         if written.endswith(".json"):  # a results table rather than a checkpoint
             print(f"wrote {written}")
         else:
             print(f"wrote {folder / written}.pt (+ .json sidecar, .log.csv)")
     elif args.command in ("evaluate", "report"):
         chosen = [table[args.name]] if args.command == "evaluate" else list(table.values())
-        figures = [figure for entry in chosen for figure in entry.evaluate()]
+        figures = [figure for recipe in chosen for figure in recipe.figures(load_pretrained)]
         if args.json:
             print(json.dumps([f.to_dict() for f in figures], indent=2))
         else:

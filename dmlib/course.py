@@ -18,10 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Notebook:
-    """One row of the course table: the notebook's path, its PR12 talk and title.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """One row of the course table: the notebook's path, its PR12 talk and title."""
 
     path: str  # relative to the repository root
     talk: str
@@ -37,10 +34,7 @@ NOTEBOOKS = (
 
 
 def badges_markdown() -> str:
-    """The README table: one row per notebook with its Binder and Colab badges.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """The README table: one row per notebook with its Binder and Colab badges."""
     binder = "https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
     colab = "https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
     rows = ["| talk | notebook | Binder | Colab |", "|---|---|---|---|"]
@@ -60,9 +54,7 @@ def colab_setup_cell() -> str:
     ``--no-deps`` keeps Colab's own torch and ipywidgets untouched.
 
 
-    Taught in notebooks/01_infogan.ipynb §0 Setup (every notebook's first cell).
 
-    Taught in notebooks/01_infogan.ipynb §0 Setup (every notebook's first cell).
     """
     return "\n".join(
         [
@@ -83,9 +75,7 @@ def write_readme_block(name: str, text: str, readme: Path = ROOT / "README.md") 
     ``make bench``.
 
 
-    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
 
-    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
     content = readme.read_text()
     begin = content.index(f"<!-- {name}:begin")

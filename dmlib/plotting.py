@@ -112,10 +112,10 @@ def draw_boxes(
     ax: plt.Axes,
     image: torch.Tensor,
     boxes: torch.Tensor,
-    labels=None,
-    scores=None,
+    labels: torch.Tensor | None = None,
+    scores: torch.Tensor | None = None,
     colour: str = "tab:red",
-    names=None,
+    names: list[str] | None = None,
 ) -> plt.Axes:
     """An image (1, H, W) with corner boxes (N, 4) in normalised coordinates, labelled.
 
@@ -137,7 +137,14 @@ def draw_boxes(
             text.append(f"{float(scores[i]):.2f}")
         if text:
             # inside the box, so the text never widens the figure
-            ax.text(x1 * size_x + 1, y1 * size_y + 1, " ".join(text), color=colour, fontsize=7, va="top",
-                    clip_on=True)
+            ax.text(
+                x1 * size_x + 1,
+                y1 * size_y + 1,
+                " ".join(text),
+                color=colour,
+                fontsize=7,
+                va="top",
+                clip_on=True,
+            )
     ax.set_xticks([]), ax.set_yticks([])
     return ax

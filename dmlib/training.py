@@ -1,15 +1,26 @@
-"""Shared training machinery: seeding, device choice, progress bars, the loop, checkpoints.
+"""Shared training machinery: seeding, device, autocast, the optimiser step, the loop, checkpoints.
 
-Taught in notebooks/01_infogan.ipynb §0 Setup and §6 Training (every model in the course is
-trained by ``python -m dmlib train NAME``, which goes through :func:`run_training` here).
+Taught in notebooks/01_infogan.ipynb §0 Setup and §6 Training. Every model in the course has the
+same life cycle:
 
-A checkpoint is two files: ``NAME.pt`` (tensors only, so it loads with
-``torch.load(weights_only=True)``) and ``NAME.json``, the sidecar that records the config, seed,
-final metrics, the command that made it, wall time and the ``.pt`` file's sha256.
+1. a paper package describes it with a :class:`Recipe` (config class, how to build its networks,
+   its shipped checkpoints); ``python -m dmlib train NAME`` builds the config from the flags;
+2. the paper's ``train(config)`` runs its step function through :func:`run_training` and
+   returns a :class:`Trained` (networks, the per-step history, wall time);
+3. :func:`ship` rounds the networks to float16, reloads them, measures the shipped weights and
+   writes the checkpoint with :func:`save_checkpoint`;
+4. ``dmlib.registry.load_pretrained(name)`` reads it back (:func:`load_checkpoint`,
+   :func:`config_from_sidecar`, ``Recipe.build``) as a :class:`Pretrained`.
+
+A checkpoint is three files: ``NAME.pt`` (tensors only, so it loads with
+``torch.load(weights_only=True)``), ``NAME.json``, the sidecar that records the config, seed,
+final metrics, the command that made it, wall time and the ``.pt`` file's sha256, and
+``NAME.log.csv``, the per-step training log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
@@ -18,17 +29,23 @@ import platform
 import random
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 from tqdm.auto import tqdm
 
 from .data import data_dir, sha256_of
 
 __all__ = [
     "CheckpointError",
+    "Pretrained",
+    "Recipe",
+    "Trained",
+    "autocast",
     "checkpoint_dir",
     "config_from_sidecar",
     "cpu_supports_bf16",
@@ -36,12 +53,14 @@ __all__ = [
     "environment_report",
     "half_precision",
     "load_checkpoint",
+    "optimiser_step",
     "progress",
     "progress_enabled",
     "read_history",
     "run_training",
     "save_checkpoint",
     "seed_everything",
+    "ship",
 ]
 
 
@@ -59,28 +78,41 @@ def seed_everything(seed: int) -> torch.Generator:
 
 
 def default_device() -> torch.device:
-    """CUDA when present, else CPU (``DMLIB_DEVICE`` overrides, e.g. ``cpu``).
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """CUDA when present, else CPU (``DMLIB_DEVICE`` overrides, e.g. ``cpu``)."""
     name = os.environ.get("DMLIB_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(name)
 
 
 def progress_enabled() -> bool:
-    """Progress bars are on unless ``DMLIB_PROGRESS=0`` (the nbval/pytest runs set it).
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """Progress bars are on unless ``DMLIB_PROGRESS=0`` (the nbval/pytest runs set it)."""
     return os.environ.get("DMLIB_PROGRESS", "1") != "0"
 
 
 def progress(iterable: Iterable, **kwargs: Any) -> Iterable:
-    """``tqdm.auto`` around ``iterable``: a widget bar in Jupyter, a text bar in a terminal.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """``tqdm.auto`` around ``iterable``: a widget bar in Jupyter, a text bar in a terminal."""
     return tqdm(iterable, disable=not progress_enabled(), dynamic_ncols=True, **kwargs)
+
+
+def autocast(device: torch.device, bf16: bool) -> contextlib.AbstractContextManager:
+    """bfloat16 autocast when ``bf16`` is asked for and the CPU has native bf16; otherwise a no-op.
+
+    Never forced on a CPU without native bf16 (there it is 2–4× slower) nor on CUDA (float32 there).
+    """
+    enabled = bf16 and device.type == "cpu" and cpu_supports_bf16()
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)
+
+
+def optimiser_step(optimiser: torch.optim.Optimizer, loss: torch.Tensor, clip: float | None = None) -> None:
+    """One gradient step: clear the gradients, backpropagate ``loss``, clip their norm, update.
+
+    ``clip`` bounds the global gradient norm of the optimiser's parameters (None: no clipping).
+    """
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip is not None:
+        parameters = [p for group in optimiser.param_groups for p in group["params"]]
+        torch.nn.utils.clip_grad_norm_(parameters, clip)
+    optimiser.step()
 
 
 def run_training(
@@ -94,7 +126,7 @@ def run_training(
 
     ``step`` returns a mapping of metric name → float. Every ``log_every`` steps the metrics are
     appended to the returned history (``history["step"]`` holds the step numbers) and shown on
-    the bar. Taught in notebooks/01_infogan.ipynb §6 Training.
+    the bar.
     """
     if not callable(step):
         raise ValueError("step must be callable: step(i) -> {metric: value}")
@@ -120,23 +152,104 @@ def half_precision(state: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]
 
     ``load_state_dict`` copies them back into float32 parameters. Evaluate the model *after*
     this rounding so a sidecar's metrics describe the shipped weights.
-    Taught in notebooks/01_infogan.ipynb §6 Training.
     """
     return {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
 
 
-class CheckpointError(RuntimeError):
-    """A checkpoint is missing, corrupt, or does not match its sidecar.
+@dataclass(frozen=True)
+class Recipe:
+    """How the CLI trains one model and how its shipped checkpoints are rebuilt.
 
-    Taught in notebooks/01_infogan.ipynb §6 Training.
+    ``train_and_save(config, folder)`` trains and writes (returns the checkpoint or results path
+    name); ``build(config)`` returns fresh networks keyed as in the checkpoint (None when the
+    recipe writes a results table, not a checkpoint); ``checkpoints`` maps each shipped checkpoint
+    to the config overrides that made it; ``figures(load)`` computes the reproduced figures, given
+    ``dmlib.registry.load_pretrained``.
     """
+
+    name: str  # python -m dmlib train NAME
+    help: str
+    config: type
+    train_and_save: Callable[[Any, Path | None], str]
+    figures: Callable[[Callable[[str], Pretrained]], list]
+    build: Callable[[Any], dict[str, nn.Module]] | None = None
+    checkpoints: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+    def default_config(self) -> Any:
+        return self.config(**self.defaults)
+
+    def command(self, overrides: Mapping[str, Any] | None = None) -> str:
+        """``python -m dmlib train NAME`` with a flag per override — the one place it is spelled."""
+        flags = []
+        for key, value in (overrides or {}).items():
+            flag = "--" + key.replace("_", "-")
+            if isinstance(value, bool):
+                flags.append(flag if value else "--no-" + flag[2:])
+            else:
+                flags.append(f"{flag} {value}")
+        return " ".join(["python -m dmlib train", self.name, *flags])
+
+
+@dataclass
+class Trained:
+    """What a paper's ``train(config)`` returns: the networks, the per-step history, the wall time.
+
+    ``tensors`` are shipped as they are (e.g. YOLO's anchor priors); ``results`` holds what training
+    measured beyond the per-step log (e.g. ablation accuracies, the hallucination loss weight γ).
+    """
+
+    networks: dict[str, nn.Module]
+    history: dict[str, list[float]]
+    wall_time_s: float
+    tensors: dict[str, torch.Tensor] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Pretrained:
+    """A shipped checkpoint, rebuilt: its networks in eval mode, other tensors, config and sidecar."""
+
+    name: str
+    config: Any
+    networks: dict[str, nn.Module]
+    tensors: dict[str, torch.Tensor]
+    sidecar: dict[str, Any]
+
+
+def ship(
+    name: str,
+    trained: Trained,
+    config: Any,
+    measure: Callable[[dict[str, nn.Module]], Mapping[str, float]],
+    folder: Path | None = None,
+) -> Path:
+    """Round the networks to float16, reload them, ``measure`` the shipped weights, save the checkpoint.
+
+    Returns the ``.pt`` path.
+    """
+    shipped = {key: half_precision(net.state_dict()) for key, net in trained.networks.items()}
+    for key, net in trained.networks.items():
+        net.load_state_dict(shipped[key])  # evaluate exactly the weights we ship
+        net.eval()
+    return save_checkpoint(
+        name,
+        {**shipped, **trained.tensors},
+        config=dataclasses.asdict(config),
+        seed=config.seed,
+        metrics=measure(trained.networks),
+        wall_time_s=trained.wall_time_s,
+        history=trained.history,
+        folder=folder,
+    )
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, corrupt, or does not match its sidecar."""
 
 
 def checkpoint_dir() -> Path:
-    """``data/checkpoints`` — where shipped checkpoints and their sidecars live.
-
-    Taught in notebooks/01_infogan.ipynb §6 Training.
-    """
+    """``data/checkpoints`` — where shipped checkpoints and their sidecars live."""
     return data_dir() / "checkpoints"
 
 
@@ -162,7 +275,7 @@ def save_checkpoint(
     """Write ``NAME.pt`` (tensors only), ``NAME.json`` (sidecar) and ``NAME.log.csv`` (history).
 
     ``tensors`` maps names to state dicts or tensors. ``command`` defaults to this process's
-    command line. Returns the ``.pt`` path. Taught in notebooks/01_infogan.ipynb §6 Training.
+    command line. Returns the ``.pt`` path.
     """
     weights, sidecar = _paths(name, folder)
     if not isinstance(tensors, Mapping) or not tensors:
@@ -200,7 +313,6 @@ def load_checkpoint(
 
     Returns ``(tensors, sidecar)``. Any problem raises :class:`CheckpointError` naming the file
     and ``train_command``, the command that regenerates it.
-    Taught in notebooks/01_infogan.ipynb §6 Training.
     """
     weights, sidecar = _paths(name, folder)
     fix = f"regenerate it with `{train_command}` (or restore it with `git checkout -- data/checkpoints/`)"
@@ -226,7 +338,7 @@ def config_from_sidecar(config_class: type, sidecar: Mapping[str, Any], train_co
     """Rebuild the config dataclass a checkpoint was trained with, from its sidecar.
 
     The sidecar must name exactly the config's fields: a checkpoint made by older code would
-    otherwise load into a differently shaped model. Taught in notebooks/01_infogan.ipynb §6 Training.
+    otherwise load into a differently shaped model.
     """
     saved = dict(sidecar.get("config", {}))
     expected = {f.name for f in dataclasses.fields(config_class)}
@@ -241,7 +353,7 @@ def config_from_sidecar(config_class: type, sidecar: Mapping[str, Any], train_co
 def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]:
     """The per-step training log ``NAME.log.csv`` written next to a checkpoint, as arrays.
 
-    Taught in notebooks/01_infogan.ipynb §7 Figure 1.
+    Taught in notebooks/02_yolo9000.ipynb §0 Setup.
     """
     weights, _ = _paths(name, folder)
     path = weights.with_suffix(".log.csv")
@@ -282,10 +394,7 @@ def environment_report() -> dict[str, str]:
 
 
 def cpu_supports_bf16() -> bool:
-    """True where the CPU has native bfloat16 matmuls (AMX or AVX512-BF16), so autocast pays.
-
-    Taught in notebooks/01_infogan.ipynb §6 Training.
-    """
+    """True where the CPU has native bfloat16 matmuls (AMX or AVX512-BF16), so autocast pays."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:

@@ -19,7 +19,9 @@ def test_train_flags_come_from_the_config(capsys):
     with pytest.raises(SystemExit):
         main(["train", "infogan", "--help"])
     out = capsys.readouterr().out
-    assert "--lambda-info" in out and "default 2000" in out and "--checkpoint-dir" in out
+    assert "--lambda-info" in out
+    assert "default 2000" in out
+    assert "--checkpoint-dir" in out
 
 
 def test_env_prints_versions(capsys):
@@ -27,11 +29,13 @@ def test_env_prints_versions(capsys):
     assert "torch" in capsys.readouterr().out
 
 
-def test_evaluate_without_checkpoint_names_the_train_command(tmp_data):
+@pytest.mark.usefixtures("tmp_data")
+def test_evaluate_without_checkpoint_names_the_train_command():
     with pytest.raises(CheckpointError, match="python -m dmlib train infogan"):
         main(["evaluate", "infogan"])
 
 
+@pytest.mark.slow
 def test_evaluate_json_lists_figures_beside_the_paper(capsys):
     assert main(["evaluate", "infogan", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)

@@ -10,7 +10,8 @@ from dmlib.data import DataFileError
 
 def test_mnist_train_matches_published_statistics():
     images, labels = data.load_mnist("train")
-    assert images.shape == (60000, 28, 28) and images.dtype == torch.uint8
+    assert images.shape == (60000, 28, 28)
+    assert images.dtype == torch.uint8
     counts = torch.bincount(labels).tolist()
     assert counts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert abs(images.float().mean().item() / 255 - 0.1307) < 1e-4
@@ -18,7 +19,8 @@ def test_mnist_train_matches_published_statistics():
 
 def test_mnist_test_set_has_10k_digits():
     images, labels = data.load_mnist("test")
-    assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
+    assert images.shape == (10000, 28, 28)
+    assert labels.shape == (10000,)
     assert torch.bincount(labels).tolist()[:3] == [980, 1135, 1032]
 
 

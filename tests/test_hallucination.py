@@ -1,19 +1,25 @@
 import pytest
 import torch
+from torch import nn
 
-from dmlib import exercises, hallucination, widgets
-from dmlib.data.scenes import CLASSES, encode_depth, render_scenes
+from dmlib.hallucination import exercises, experiments, model, widgets
+from dmlib.hallucination.scenes import CLASSES, encode_depth, render_scenes
+from dmlib.registry import load_pretrained
 
 
 def test_scenes_are_deterministic_and_well_formed():
     a, b = render_scenes(12, seed=3), render_scenes(12, seed=3)
-    assert torch.equal(a["rgb"], b["rgb"]) and torch.equal(a["depth"], b["depth"])
-    assert a["rgb"].shape == (12, 3, 64, 64) and a["depth"].shape == (12, 1, 64, 64)
-    assert a["rgb"].min() >= 0 and a["rgb"].max() <= 1
+    assert torch.equal(a["rgb"], b["rgb"])
+    assert torch.equal(a["depth"], b["depth"])
+    assert a["rgb"].shape == (12, 3, 64, 64)
+    assert a["depth"].shape == (12, 1, 64, 64)
+    assert a["rgb"].min() >= 0
+    assert a["rgb"].max() <= 1
     assert set(a["label"].tolist()) <= set(range(len(CLASSES)))
     # The object is in front of the wall: its pixels are nearer than the scene's farthest.
     for depth, mask in zip(a["depth"], a["mask"], strict=True):
-        assert mask.any() and depth[mask].max() < depth[~mask].max()
+        assert mask.any()
+        assert depth[mask].max() < depth[~mask].max()
     assert not torch.equal(render_scenes(12, seed=4)["rgb"], a["rgb"])
 
 
@@ -36,87 +42,131 @@ def test_depth_encoding_has_three_channels_like_hha():
 
 def test_check_inputs_names_the_problem():
     rgb, depth = torch.rand(2, 3, 8, 8), torch.rand(2, 1, 8, 8) + 1
-    hallucination.check_inputs(rgb, depth)
+    model.check_inputs(rgb, depth)
     with pytest.raises(ValueError, match="rgb must be"):
-        hallucination.check_inputs(torch.rand(2, 1, 8, 8))
+        model.check_inputs(torch.rand(2, 1, 8, 8))
     with pytest.raises(ValueError, match="depth must be"):
-        hallucination.check_inputs(depth=torch.rand(2, 8, 8))
+        model.check_inputs(depth=torch.rand(2, 8, 8))
     with pytest.raises(ValueError, match="NaN"):
-        hallucination.check_inputs(depth=torch.full((1, 1, 2, 2), float("nan")))
+        model.check_inputs(depth=torch.full((1, 1, 2, 2), float("nan")))
     with pytest.raises(ValueError, match="must match"):
-        hallucination.check_inputs(rgb, torch.rand(3, 1, 8, 8))
+        model.check_inputs(rgb, torch.rand(3, 1, 8, 8))
 
 
 def test_networks_expose_the_layers_the_loss_taps():
-    net = hallucination.ModalityNet()
+    net = model.ModalityNet()
     features = net.features(torch.rand(2, 3, 64, 64))
     assert features["pool2"].shape == (2, 32, 8, 8)
     assert features["pool5"].shape == (2, 48, 4, 4)
-    assert features["fc7"].shape == (2, 128) and features["scores"].shape == (2, len(CLASSES))
-    assert hallucination.DepthGenerator()(torch.rand(2, 3, 64, 64)).shape == (2, 3, 64, 64)
+    assert features["fc7"].shape == (2, 128)
+    assert features["scores"].shape == (2, len(CLASSES))
+    assert model.DepthGenerator()(torch.rand(2, 3, 64, 64)).shape == (2, 3, 64, 64)
 
 
 def test_hallucination_loss_and_its_gradient_reach_only_h():
     a_d = torch.randn(4, 6, requires_grad=True)
     a_h = torch.randn(4, 6, requires_grad=True)
-    loss = hallucination.hallucination_loss(a_d, a_h)
+    loss = model.hallucination_loss(a_d, a_h)
     expected = (torch.sigmoid(a_d) - torch.sigmoid(a_h)).square().sum(1).mean()
     assert loss.item() == pytest.approx(expected.item())
     loss.backward()
-    assert a_d.grad is None and a_h.grad.abs().sum() > 0  # D is a fixed target
-    assert hallucination.hallucination_loss(a_d, a_d.clone()).item() == 0
+    assert a_d.grad is None
+    assert a_h.grad.abs().sum() > 0
+    assert model.hallucination_loss(a_d, a_d.clone()).item() == 0
     with pytest.raises(ValueError, match="shape"):
-        hallucination.hallucination_loss(torch.zeros(2, 3), torch.zeros(2, 4))
+        model.hallucination_loss(torch.zeros(2, 3), torch.zeros(2, 4))
 
 
 def test_linear_cka_is_one_for_rotations_and_low_for_noise():
     x = torch.randn(200, 10)
     rotation, _ = torch.linalg.qr(torch.randn(10, 10))
-    assert hallucination.linear_cka(x, x @ rotation) == pytest.approx(1.0)
-    assert hallucination.linear_cka(x, torch.randn(200, 10)) < 0.2
+    assert model.linear_cka(x, x @ rotation) == pytest.approx(1.0)
+    assert model.linear_cka(x, torch.randn(200, 10)) < 0.2
     with pytest.raises(ValueError, match="same number"):
-        hallucination.linear_cka(x, x[:10])
+        model.linear_cka(x, x[:10])
 
 
 def test_config_rejects_unknown_layer_and_init():
     with pytest.raises(ValueError, match="hallucination_layer"):
-        hallucination.HallucinationConfig(hallucination_layer="conv9")
+        experiments.HallucinationConfig(hallucination_layer="conv9")
     with pytest.raises(ValueError, match="h_init"):
-        hallucination.HallucinationConfig(h_init="imagenet")
+        experiments.HallucinationConfig(h_init="imagenet")
 
 
-def test_the_recipe_runs_end_to_end_and_writes_its_row(tmp_path, monkeypatch):
-    hallucination.load_scenes.cache_clear()
-    config = hallucination.HallucinationConfig(
+def test_the_recipe_runs_end_to_end_and_writes_its_row(tmp_path):
+    experiments.load_scenes.cache_clear()
+    config = experiments.HallucinationConfig(
         train_scenes=64, test_scenes=32, batch_size=32, stage1_epochs=1, stage2_epochs=1, ablations=True
     )
-    name = hallucination.train_and_save(config, tmp_path / "checkpoints")
-    rows = hallucination.read_results(tmp_path / "checkpoints")
-    assert name == "hallucination_seed0" and set(rows) == {"0"}
+    name = experiments.train_and_save(config, tmp_path / "checkpoints")
+    rows = experiments.read_results(tmp_path / "checkpoints")
+    assert name == "hallucination_seed0"
+    assert set(rows) == {"0"}
     assert set(rows["0"]["ablations"]) == {"pool5, H from depth", "pool2, H from depth", "fc7, H from depth",
                                           "pool5, H from rgb", "pool5, H from random"}  # fmt: skip
     assert all(0 <= v <= 1 for v in rows["0"]["results"].values())
-    hallucination.load_scenes.cache_clear()
+    experiments.load_scenes.cache_clear()
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    models, sidecar = hallucination.load_pretrained(0)
-    return models, sidecar, hallucination.load_scenes("test", 300)
+    pretrained = load_pretrained("hallucination_seed0")
+    return pretrained.networks, pretrained.sidecar, experiments.load_scenes("test", 300)
 
 
-def test_shipped_models_keep_the_papers_ordering(shipped):
-    models, sidecar, _ = shipped
-    rows = hallucination.summary(hallucination.read_results())
-    assert rows["RGB only"][0] < rows["RGB + hallucination"][0] < rows["RGB + true depth (oracle)"][0]
-    assert sidecar["metrics"]["RGB + true depth (oracle)"] > sidecar["metrics"]["RGB only"]
+class _Fixed(nn.Module):
+    """A stand-in network whose class scores are fixed per example (one-hot on ``predicted``)."""
+
+    def __init__(self, predicted: list[int], classes: int = 3) -> None:
+        super().__init__()
+        self.scores = torch.nn.functional.one_hot(torch.tensor(predicted), classes).float()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scores[: len(x)].clone()
+
+
+def test_evaluate_all_computes_each_row_from_the_models():
+    # Six examples, labels 0 1 2 0 1 2. Each net is right on a known subset, so every row's
+    # accuracy is known by hand; fused rows average two nets' one-hot scores (a tie → lower index).
+    label = torch.tensor([0, 1, 2, 0, 1, 2])
+    data = {"rgb": torch.rand(6, 3, 4, 4), "depth": torch.rand(6, 1, 4, 4) + 1, "label": label}
+    data["depth3"] = torch.rand(6, 3, 4, 4)
+    models = {
+        "rgb": _Fixed([0, 1, 0, 1, 0, 1]),  # right on examples 0, 1: 2/6
+        "rgb2": _Fixed([0, 1, 2, 1, 0, 1]),  # right on 0, 1, 2
+        "depth": _Fixed([0, 1, 2, 0, 1, 2]),  # always right
+        "joint_rgb": _Fixed([0, 1, 0, 0, 0, 0]),  # right on 0, 1, 3
+        "joint_depth": _Fixed([0, 1, 2, 0, 1, 2]),
+        "joint_h": _Fixed([0, 0, 2, 0, 1, 0]),  # right on 0, 2, 3, 4
+        "generator": nn.Identity(),
+    }
+    rows = experiments.evaluate_all(models, data)
+    assert rows["RGB only"] == pytest.approx(2 / 6)
+    assert rows["depth only (stage 1)"] == pytest.approx(1.0)
+    assert rows["H only"] == pytest.approx(4 / 6)
+    # (rgb + rgb2)/2 argmax: 0 1 0 1 0 1 → right on 0, 1
+    assert rows["RGB ensemble (two RGB nets)"] == pytest.approx(2 / 6)
+    # Fused rows average one-hot scores; a tie goes to the lower class (argmax takes the first).
+    fused = ((models["joint_rgb"].scores + models["joint_h"].scores) / 2).argmax(1)
+    assert rows["RGB + hallucination"] == pytest.approx(float((fused == label).float().mean()))
+    assert rows["RGB + hallucination"] > 0
+    fused_d = ((models["joint_rgb"].scores + models["joint_depth"].scores) / 2).argmax(1)
+    assert rows["RGB + true depth (oracle)"] == pytest.approx(float((fused_d == label).float().mean()))
+
+
+def test_summary_is_mean_and_spread_over_seeds():
+    rows = {"0": {"results": {"a": 0.5}}, "1": {"results": {"a": 0.7}}}
+    mean, spread = experiments.summary(rows)["a"]
+    assert mean == pytest.approx(0.6)
+    assert spread == pytest.approx(0.1)
 
 
 def test_scene_explorer_follows_the_slider(shipped):
     models, _, scenes = shipped
     w = widgets.scene_explorer(models, scenes)
     first = dict(w.result)
-    assert set(first) == {"RGB net", "D net", "H net", "RGB + H"} and set(first.values()) <= set(CLASSES)
+    assert set(first) == {"RGB net", "D net", "H net", "RGB + H"}
+    assert set(first.values()) <= set(CLASSES)
     predictions = set()
     for index in range(12):
         w.children[0].value = index
@@ -131,7 +181,7 @@ def test_scene_explorer_follows_the_slider(shipped):
 def test_evaluation_rejects_rgb_without_three_channels(shipped):
     models, _, scenes = shipped
     with pytest.raises(ValueError, match="rgb must be"):
-        hallucination.evaluate_all(models, {**scenes, "rgb": scenes["rgb"][:, :1]})
+        experiments.evaluate_all(models, {**scenes, "rgb": scenes["rgb"][:, :1]})
 
 
 def test_hallucination_exercises_accept_solutions_and_reject_mistakes():
@@ -147,7 +197,7 @@ def test_hallucination_exercises_accept_solutions_and_reject_mistakes():
     with pytest.raises(AssertionError, match="shares"):
         exercises.check_h_init(_alias)
     with pytest.raises(AssertionError, match="does not compute"):
-        exercises.check_h_init(lambda d: hallucination.ModalityNet())
+        exercises.check_h_init(lambda d: model.ModalityNet())
     assert exercises.check_fused_accuracy(lambda a, b, y: float(((a + b) / 2).argmax(1).eq(y).float().mean()))
     with pytest.raises(AssertionError):
         exercises.check_fused_accuracy(lambda a, b, y: float(a.argmax(1).eq(y).float().mean()))
@@ -155,7 +205,7 @@ def test_hallucination_exercises_accept_solutions_and_reject_mistakes():
 
 def _alias(depth_net):
     """A 'copy' that shares D's parameter tensors — the mistake exercise 2 catches."""
-    h = hallucination.ModalityNet()
+    h = model.ModalityNet()
     for (name, _), param in zip(h.named_parameters(), depth_net.parameters(), strict=True):
         module_name, _, attr = name.rpartition(".")
         setattr(h.get_submodule(module_name), attr, param)

@@ -4,80 +4,86 @@ import numpy as np
 import pytest
 import torch
 
-from dmlib import infogan
-from dmlib.infogan import Codes, InfoGANConfig
+from dmlib.infogan import experiments, model
+from dmlib.infogan.model import Codes, InfoGANConfig
+from dmlib.registry import load_pretrained
 
 CONFIG = InfoGANConfig()
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return infogan.load_pretrained("infogan")
+    return load_pretrained("infogan")
 
 
 def test_latent_is_74_wide_with_one_hot_c1():
-    codes = infogan.sample_codes(5, CONFIG, torch.Generator().manual_seed(0))
+    codes = model.sample_codes(5, CONFIG, torch.Generator().manual_seed(0))
     latent = codes.latent(CONFIG.n_categories)
     assert latent.shape == (5, 74)
     assert torch.equal(latent[:, 62:72].sum(1), torch.ones(5))
-    assert codes.z.abs().max() <= 1 and codes.c_cont.abs().max() <= 1
+    assert codes.z.abs().max() <= 1
+    assert codes.c_cont.abs().max() <= 1
 
 
 def test_code_sampling_is_seeded():
-    a = infogan.sample_codes(4, CONFIG, torch.Generator().manual_seed(1))
-    b = infogan.sample_codes(4, CONFIG, torch.Generator().manual_seed(1))
-    assert torch.equal(a.z, b.z) and torch.equal(a.c1, b.c1)
+    a = model.sample_codes(4, CONFIG, torch.Generator().manual_seed(1))
+    b = model.sample_codes(4, CONFIG, torch.Generator().manual_seed(1))
+    assert torch.equal(a.z, b.z)
+    assert torch.equal(a.c1, b.c1)
 
 
 def test_network_shapes_follow_appendix_c():
-    G, DQ = infogan.build(CONFIG)
-    images = G(infogan.sample_codes(3, CONFIG).latent(10))
-    assert images.shape == (3, 1, 28, 28) and images.min() >= 0 and images.max() <= 1
+    G, DQ = model.build(CONFIG).values()
+    images = G(model.sample_codes(3, CONFIG).latent(10))
+    assert images.shape == (3, 1, 28, 28)
+    assert images.min() >= 0
+    assert images.max() <= 1
     d_logit, q_out = DQ(images)
-    assert d_logit.shape == (3,) and q_out.shape == (3, 10 + 2)  # c1 logits, c2 and c3 means
+    assert d_logit.shape == (3,)
+    assert q_out.shape == (3, 10 + 2)
 
 
 def test_uniform_q_gives_cross_entropy_log_k():
     codes = Codes(torch.zeros(4, 62), torch.tensor([0, 3, 5, 9]), torch.zeros(4, 2))
-    terms = infogan.info_terms(torch.zeros(4, 12), codes, CONFIG)
+    terms = model.info_terms(torch.zeros(4, 12), codes, CONFIG)
     assert terms["ce"].item() == pytest.approx(math.log(10))
     assert terms["nll"].item() == pytest.approx(math.log(2 * math.pi))  # two unit Gaussians at the mean
 
 
 def test_info_loss_weights_the_continuous_part():
     terms = {"ce": torch.tensor(2.0), "nll": torch.tensor(3.0)}
-    assert infogan.info_loss(terms, CONFIG).item() == pytest.approx(2.0 + 0.1 * 3.0)
+    assert model.info_loss(terms, CONFIG).item() == pytest.approx(2.0 + 0.1 * 3.0)
 
 
 def test_bad_shapes_name_the_argument():
-    G, DQ = infogan.build(CONFIG)
+    G, DQ = model.build(CONFIG).values()
     with pytest.raises(ValueError, match="latent"):
         G(torch.zeros(2, 70))
     with pytest.raises(ValueError, match="images"):
         DQ(torch.zeros(2, 28, 28))
     with pytest.raises(ValueError, match="q_out"):
-        infogan.split_q(torch.zeros(2, 13), CONFIG)
+        model.split_q(torch.zeros(2, 13), CONFIG)
     with pytest.raises(ValueError, match="c1"):
-        infogan.generate(G, torch.tensor([10]), torch.zeros(1, 2), torch.zeros(1, 62))
+        experiments.generate(G, torch.tensor([10]), torch.zeros(1, 2), torch.zeros(1, 62))
     with pytest.raises(ValueError, match="c_cont"):
-        infogan.generate(G, torch.tensor([1]), torch.zeros(1, 3), torch.zeros(1, 62))
+        experiments.generate(G, torch.tensor([1]), torch.zeros(1, 3), torch.zeros(1, 62))
     with pytest.raises(ValueError, match="batch"):
-        infogan.sample_codes(0, CONFIG)
+        model.sample_codes(0, CONFIG)
     with pytest.raises(ValueError, match="code"):
-        infogan.sweep(G, "c4", torch.zeros(3), torch.zeros(1, 62))
+        experiments.sweep(G, "c4", torch.zeros(3), torch.zeros(1, 62))
 
 
 def test_hungarian_matching_recovers_a_permutation():
     labels = np.repeat(np.arange(10), 5)
     permutation = np.array([3, 7, 0, 1, 9, 2, 8, 4, 6, 5])
-    result = infogan.match_clusters(permutation[labels], labels)
+    result = experiments.match_clusters(permutation[labels], labels)
     assert result["error"] == 0.0
     assert (result["mapping"][permutation] == np.arange(10)).all()
 
 
 def test_match_clusters_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="predicted and labels"):
-        infogan.match_clusters(np.zeros(3, int), np.zeros(4, int))
+        experiments.match_clusters(np.zeros(3, int), np.zeros(4, int))
 
 
 def _bar(angle_deg: float, half_width: float) -> torch.Tensor:
@@ -89,55 +95,55 @@ def _bar(angle_deg: float, half_width: float) -> torch.Tensor:
 
 
 def test_shape_measures_read_rotation_and_width():
-    right, upright, left = (infogan.shape_measures(_bar(a, 1.5)) for a in (20, 0, -20))
+    right, upright, left = (experiments.shape_measures(_bar(a, 1.5)) for a in (20, 0, -20))
     assert right["rotation"][0] == pytest.approx(20, abs=3)
     assert upright["rotation"][0] == pytest.approx(0, abs=1)
     assert left["rotation"][0] == pytest.approx(-20, abs=3)
-    thin, wide = (infogan.shape_measures(_bar(0, w))["width"][0] for w in (1.0, 3.0))
+    thin, wide = (experiments.shape_measures(_bar(0, w))["width"][0] for w in (1.0, 3.0))
     assert wide > 1.8 * thin
-    tilted = infogan.shape_measures(_bar(25, 3.0))["width"][0]
+    tilted = experiments.shape_measures(_bar(25, 3.0))["width"][0]
     assert tilted == pytest.approx(wide, rel=0.25)  # rotation leaves the stroke width alone
 
 
-def test_a_few_training_steps_run_and_log(monkeypatch):
-    result = infogan.train(InfoGANConfig(steps=2, batch_size=8, bf16=False))
-    assert result["history"]["step"] == [0, 1]
-    assert set(result["history"]) >= {"d_loss", "g_loss", "L_I"}
+def test_a_few_training_steps_run_and_log():
+    trained = experiments.train(InfoGANConfig(steps=2, batch_size=8, bf16=False))
+    assert trained.history["step"] == [0, 1]
+    assert set(trained.history) >= {"d_loss", "g_loss", "L_I"}
+    assert set(trained.networks) == {"G", "DQ"}
 
 
 def test_negative_lambda_is_rejected():
     with pytest.raises(ValueError, match="lambda_info"):
-        infogan.train(InfoGANConfig(lambda_info=-1))
+        experiments.train(InfoGANConfig(lambda_info=-1))
 
 
 def test_load_pretrained_rejects_unknown_names():
-    with pytest.raises(ValueError, match="name"):
-        infogan.load_pretrained("dcgan")
+    with pytest.raises(ValueError, match="dcgan"):
+        load_pretrained("dcgan")
 
 
 def test_shipped_c1_classifies_mnist_within_the_paper_error(shipped):
-    _, DQ, sidecar = shipped
-    result = infogan.evaluate_c1(DQ)
-    assert result["error"] == pytest.approx(sidecar["metrics"]["c1_error"], abs=1e-4)
+    result = experiments.evaluate_c1(shipped.networks["DQ"])
+    assert result["error"] == pytest.approx(shipped.sidecar["metrics"]["c1_error"], abs=1e-4)
     assert result["error"] <= 0.05
 
 
 def test_shipped_sweep_changes_the_image(shipped):
-    G, _, _ = shipped
-    grid = infogan.sweep(G, "c2", torch.tensor([-2.0, 2.0]), infogan.fixed_noise(2, G.config))
+    G = shipped.networks["G"]
+    grid = experiments.sweep(G, "c2", torch.tensor([-2.0, 2.0]), experiments.fixed_noise(2, G.config))
     assert grid.shape == (2, 2, 1, 28, 28)
     assert (grid[:, 0] - grid[:, 1]).abs().mean() > 0.02
 
 
 def test_evaluate_c1_rejects_unknown_splits(shipped):
     with pytest.raises(ValueError, match="split"):
-        infogan.evaluate_c1(shipped[1], "train")
+        experiments.evaluate_c1(shipped.networks["DQ"], "train")
 
 
 def test_fixed_std_q_predicts_means_only():
     config = InfoGANConfig(learn_std=False)
-    _, DQ = infogan.build(config)
+    DQ = model.build(config)["DQ"]
     assert DQ(torch.zeros(2, 1, 28, 28))[1].shape == (2, 12)
     codes = Codes(torch.zeros(2, 62), torch.tensor([1, 2]), torch.zeros(2, 2))
-    terms = infogan.info_terms(torch.zeros(2, 12), codes, config)
+    terms = model.info_terms(torch.zeros(2, 12), codes, config)
     assert terms["nll"].item() == pytest.approx(math.log(2 * math.pi))

@@ -46,7 +46,8 @@ def test_every_badge_points_at_a_notebook_that_exists():
     readme = (ROOT / "README.md").read_text()
     assert course.badges_markdown() in readme, "run `python -m dmlib badges`"
     paths = re.findall(r"/blob/main/(notebooks/[\w.]+)\)", readme)
-    assert paths and all((ROOT / p).is_file() for p in paths)
+    assert paths
+    assert all((ROOT / p).is_file() for p in paths)
 
 
 def test_notebooks_on_disk_are_the_course_table():
@@ -66,7 +67,8 @@ def test_notebooks_are_committed_executed_in_order_with_png_figures():
         cells = json.loads((ROOT / nb.path).read_text())["cells"]
         code = [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
         counts = [c["execution_count"] for c in code]
-        assert None not in counts and counts == sorted(counts), nb.path
+        assert None not in counts, nb.path
+        assert counts == sorted(counts), nb.path
         outputs = [o for c in code for o in c["outputs"]]
         assert not [o for o in outputs if o["output_type"] == "error"], nb.path
         assert not [o for o in outputs if "image/svg+xml" in o.get("data", {})], nb.path

@@ -58,7 +58,8 @@ def test_checkpoint_round_trip_with_sidecar(tmp_path):
     path = _save(tmp_path)
     tensors, sidecar = training.load_checkpoint("toy", train_command="cmd", folder=tmp_path)
     assert torch.equal(tensors["net"]["w"], torch.ones(2))
-    assert sidecar["seed"] == 3 and sidecar["config"] == {"lr": 0.1}
+    assert sidecar["seed"] == 3
+    assert sidecar["config"] == {"lr": 0.1}
     assert sidecar["command"] == "python -m dmlib train toy"
     assert sidecar["sha256"] == training.sha256_of(path)
     assert training.read_history("toy", tmp_path)["loss"].tolist() == [2.0, 1.0]
@@ -104,7 +105,8 @@ def test_checkpoint_name_is_validated(tmp_path):
 def test_half_precision_keeps_integer_buffers():
     state = {"w": torch.rand(3), "count": torch.tensor(5)}
     half = training.half_precision(state)
-    assert half["w"].dtype == torch.float16 and half["count"].dtype == torch.int64
+    assert half["w"].dtype == torch.float16
+    assert half["count"].dtype == torch.int64
 
 
 def test_environment_report_names_torch_and_device():
@@ -124,3 +126,76 @@ def test_config_must_match_the_sidecar_exactly():
     assert training.config_from_sidecar(Toy, {"config": {"lr": 0.2, "steps": 5}}, "x") == Toy(0.2, 5)
     with pytest.raises(CheckpointError, match="config fields.*python -m dmlib train toy"):
         training.config_from_sidecar(Toy, {"name": "toy", "config": {"lr": 0.2}}, "python -m dmlib train toy")
+
+
+# --- one life cycle: Recipe → Trained → ship → load_pretrained ------------------------------
+def test_recipe_spells_the_train_command_from_its_name_and_overrides():
+    recipe = training.Recipe("toy", "a toy", dict, lambda c, f: "toy", lambda load: [])
+    assert recipe.command() == "python -m dmlib train toy"
+    assert recipe.command({"lambda_info": 0.0, "joint": False, "seed": 2}) == (
+        "python -m dmlib train toy --lambda-info 0.0 --no-joint --seed 2"
+    )
+
+
+def test_optimiser_step_clips_the_gradient_norm():
+    weight = torch.nn.Parameter(torch.zeros(3))
+    optimiser = torch.optim.SGD([weight], lr=1.0)
+    training.optimiser_step(optimiser, (weight * torch.tensor([30.0, 40.0, 0.0])).sum(), clip=10.0)
+    assert weight.detach().tolist() == pytest.approx(
+        [-6.0, -8.0, 0.0]
+    )  # the gradient (30, 40) scaled to norm 10
+    training.optimiser_step(optimiser, (weight * torch.tensor([3.0, 4.0, 0.0])).sum())
+    assert weight.detach().tolist() == pytest.approx([-9.0, -12.0, 0.0])  # no clip: the plain step
+
+
+def test_autocast_is_off_on_a_cpu_without_native_bf16(monkeypatch):
+    monkeypatch.setattr(training, "cpu_supports_bf16", lambda: False)
+    with training.autocast(torch.device("cpu"), bf16=True):
+        assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
+    monkeypatch.setattr(training, "cpu_supports_bf16", lambda: True)
+    with training.autocast(torch.device("cpu"), bf16=True):
+        assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.bfloat16
+    with training.autocast(torch.device("cpu"), bf16=False):
+        assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
+
+
+def test_ship_measures_the_float16_weights_it_writes(tmp_path):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Config:
+        seed: int = 3
+
+    net = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        net.weight.fill_(1 / 3)
+    seen = []
+    trained = training.Trained(
+        {"net": net}, {"step": [0, 1], "loss": [2.0, 1.0]}, 1.5, {"extra": torch.ones(2)}
+    )
+
+    def measure(nets):
+        seen.append(nets["net"].weight.item())
+        return {"m": 1.0}
+
+    path = training.ship("toy", trained, Config(), measure, tmp_path)
+    assert seen == [torch.tensor(1 / 3).half().item()]  # measured after rounding to float16
+    tensors, sidecar = training.load_checkpoint("toy", train_command="x", folder=tmp_path)
+    assert tensors["net"]["weight"].dtype == torch.float16
+    assert torch.equal(tensors["extra"], torch.ones(2))
+    assert sidecar["seed"] == 3
+    assert sidecar["metrics"] == {"m": 1.0}
+    assert training.read_history("toy", tmp_path)["loss"].tolist() == [2.0, 1.0]
+    assert path == tmp_path / "toy.pt"
+
+
+def test_every_shipped_checkpoint_has_a_recipe_and_a_log():
+    from dmlib import registry
+
+    shipped = {p.stem for p in training.checkpoint_dir().glob("*.pt")}
+    recipes = {name for recipe in registry.recipes().values() for name in recipe.checkpoints}
+    assert shipped == recipes
+    missing_logs = sorted(n for n in shipped if not (training.checkpoint_dir() / f"{n}.log.csv").is_file())
+    assert missing_logs == [
+        f"hallucination_seed{s}" for s in range(3)
+    ]  # trained before the hallucination recipe logged

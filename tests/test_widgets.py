@@ -1,14 +1,17 @@
 import numpy as np
 import pytest
 
-from dmlib import infogan, widgets
+from dmlib.infogan import experiments
+from dmlib.infogan import widgets as infogan_widgets
+from dmlib.pixelrnn import widgets as pixelrnn_widgets
+from dmlib.registry import load_pretrained
 
 
 @pytest.fixture(scope="module")
 def explorer():
-    G, DQ, _ = infogan.load_pretrained("infogan")
-    mapping = infogan.evaluate_c1(DQ)["mapping"]
-    return widgets.latent_explorer(G, DQ, mapping)
+    G, DQ = load_pretrained("infogan").networks.values()
+    mapping = experiments.evaluate_c1(DQ)["mapping"]
+    return infogan_widgets.latent_explorer(G, DQ, mapping)
 
 
 def _controls(w):
@@ -43,7 +46,7 @@ def test_new_z_seed_gives_a_new_digit(explorer):
 
 
 def test_distribution_explorer_reports_h_ce_kl():
-    w = widgets.distribution_explorer()
+    w = infogan_widgets.distribution_explorer()
     controls = _controls(w)
     controls["q centre"].value = controls["p centre"].value
     controls["q spread"].value = controls["p spread"].value
@@ -55,7 +58,7 @@ def test_distribution_explorer_reports_h_ce_kl():
 
 def test_latent_explorer_rejects_other_models():
     with pytest.raises(ValueError, match="G and DQ"):
-        widgets.latent_explorer(object(), object())
+        infogan_widgets.latent_explorer(object(), object())
 
 
 def _small(name):
@@ -68,7 +71,9 @@ def _small(name):
 
 
 def test_receptive_field_explorer_follows_the_pixel_and_the_model():
-    w = widgets.receptive_field_explorer({"pixelcnn": _small("pixelcnn"), "diagbilstm": _small("diagbilstm")})
+    w = pixelrnn_widgets.receptive_field_explorer(
+        {"pixelcnn": _small("pixelcnn"), "diagbilstm": _small("diagbilstm")}
+    )
     controls = _controls(w)
     controls["row"].value, controls["col"].value = 6, 5
     plain = (w.result[0] != 0).sum().item()
@@ -83,7 +88,7 @@ def test_completion_sampler_keeps_the_top_rows():
     import torch
 
     images = (torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(0)) < 0.5).float()
-    w = widgets.completion_sampler(_small("pixelcnn"), images)
+    w = pixelrnn_widgets.completion_sampler(_small("pixelcnn"), images)
     controls = _controls(w)
     controls["keep rows"].value = 5
     controls["samples"].value = 3
@@ -92,7 +97,7 @@ def test_completion_sampler_keeps_the_top_rows():
 
 
 def test_mask_viewer_switches_between_mask_a_and_b():
-    w = widgets.mask_viewer()
+    w = pixelrnn_widgets.mask_viewer()
     controls = _controls(w)
     controls["kernel"].value = 3
     controls["RGB groups"].value = False

@@ -29,7 +29,9 @@ def test_splicing_removes_single_child_non_label_nodes():
     graph = {"mid": ("root",), "leaf1": ("mid",), "top": ("root",), "leaf2": ("top",), "leaf3": ("top",)}
     raw = wordtree.build_wordtree(["leaf1", "leaf2", "leaf3"], graph, root="root", splice=False)
     spliced = wordtree.build_wordtree(["leaf1", "leaf2", "leaf3"], graph, root="root")
-    assert len(raw) == 5 and len(spliced) == 4 and "mid" not in spliced.index
+    assert len(raw) == 5
+    assert len(spliced) == 4
+    assert "mid" not in spliced.index
     assert spliced.parent[spliced.index["leaf1"]] == -1
 
 
@@ -52,7 +54,8 @@ def test_build_rejects_bad_labels():
 
 def test_darknet_tree_reads_9418_nodes():
     tree = wordtree.read_darknet_tree()
-    assert len(tree) == 9418 and tree.parent[0] == -1
+    assert len(tree) == 9418
+    assert tree.parent[0] == -1
 
 
 def _toy_tree():
@@ -147,18 +150,27 @@ def test_yolo9000_config_validates():
 
 
 def test_wordtree_path_viewer_walks_down_the_tree():
-    from dmlib import widgets
+    from dmlib.registry import load_pretrained
+    from dmlib.yolo import widgets
 
-    model, anchors, _ = yolo9000.load_pretrained(joint=True)
+    pretrained = load_pretrained("yolo9000")
+    model, anchors = pretrained.networks["model"], pretrained.tensors["anchors"]
     images, targets = yolo9000.canvases("test", range(6), "classification")
     viewer = widgets.wordtree_path_viewer(model, anchors, images)
     controls = {c.description: c for c in viewer.children[:-1]}
     path = viewer.result
-    assert path and all(0 <= conditional <= 1 for _, conditional, _ in path)
+    assert path
+    assert all(0 <= conditional <= 1 for _, conditional, _ in path)
     absolutes = [absolute for _, _, absolute in path]
     assert absolutes == sorted(absolutes, reverse=True)  # Pr can only shrink going down
+    controls["threshold"].value = 0.05
+    deep = viewer.result
     controls["threshold"].value = 0.95
-    assert len(viewer.result) <= len(path)
+    shallow = viewer.result
+    # A higher threshold stops the walk earlier: a strictly shorter prefix of the same path.
+    assert len(shallow) < len(deep)
+    assert shallow == deep[: len(shallow)]
+    assert all(absolute >= 0.95 for _, _, absolute in shallow)
     controls["test image"].value = 3
     assert viewer.result != path or len(images) == 1
     with pytest.raises(ValueError, match="at least one"):

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 import torch
 
-from dmlib import exercises, widgets
 from dmlib.data import load_voc_boxes
-from dmlib.data.canvases import digit_canvases
-from dmlib.yolo import boxes, clusters, darknet, detector, experiments, loss
+from dmlib.registry import load_pretrained
+from dmlib.yolo import boxes, clusters, darknet, detector, exercises, experiments, loss, widgets
+from dmlib.yolo.canvases import digit_canvases
 
 
 # --- boxes -------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ def test_wh_iou_is_box_iou_of_centred_boxes():
 
 
 @pytest.mark.parametrize(
-    "call, message",
+    ("call", "message"),
     [
         (lambda: boxes.box_iou(torch.zeros(3, 3), torch.zeros(1, 4)), r"\(N, 4\)"),
         (lambda: boxes.box_iou(torch.tensor([[2.0, 0, 1, 1]]), torch.zeros(1, 4)), "negative width"),
@@ -78,14 +78,16 @@ def test_map_is_one_for_perfect_detections_and_drops_with_a_confident_false_posi
     assert worse["map"] == pytest.approx(0.75)
     assert worse["recall"] == pytest.approx(1.0)
     nothing = boxes.mean_average_precision([torch.zeros(0, 6)], truths, 2)
-    assert nothing["map"] == 0.0 and nothing["recall"] == 0.0
+    assert nothing["map"] == 0.0
+    assert nothing["recall"] == 0.0
 
 
 def test_a_duplicate_detection_counts_as_a_false_positive():
     truths = [torch.tensor([[0.1, 0.1, 0.3, 0.3, 0.0]])]
     twice = [torch.tensor([[0.1, 0.1, 0.3, 0.3, 0.9, 0.0], [0.1, 0.1, 0.3, 0.3, 0.8, 0.0]])]
     scores, hits, n = boxes.match_detections(twice, truths, 0)
-    assert hits.tolist() == [True, False] and n == 1
+    assert hits.tolist() == [True, False]
+    assert n == 1
 
 
 # --- dimension clusters ------------------------------------------------------------------------
@@ -217,11 +219,55 @@ def test_region_loss_gradients_and_warmup():
     total, parts = loss.region_loss(out, targets, anchors, seen=0)
     total.backward()
     assert parts["prior"] == 0.0  # every prediction already sits on its prior
-    assert parts["noobj"] > 0 and out.grad.abs().sum() > 0
+    assert parts["noobj"] > 0
+    assert out.grad.abs().sum() > 0
     _, later = loss.region_loss(out.detach() + 0.3, targets, anchors, seen=10**6)
     assert later["prior"] == 0.0
     _, early = loss.region_loss(out.detach() + 0.3, targets, anchors, seen=0)
     assert early["prior"] > 0
+
+
+def _two_by_two(anchors: int) -> torch.Tensor:
+    """Raw output of zeros on a 2×2 grid, 3 classes: every box sits on its prior at its cell centre."""
+    return torch.zeros(1, anchors * 8, 2, 2)
+
+
+def test_region_loss_coordinate_term_weighs_small_boxes_up():
+    anchors = torch.tensor([[1.0, 1.0]])  # one prior, one cell wide
+    truth = torch.tensor([[1.0, 0.3, 0.2, 0.4, 0.3]])  # class 1, centre (0.3, 0.2), w 0.4, h 0.3
+    _, parts = loss.region_loss(_two_by_two(1), [truth], anchors)
+    # Cell (row 0, col 0); σ(0) = 0.5 and t_w = t_h = 0 are the predictions.
+    tx, ty = 0.3 * 2 - 0, 0.2 * 2 - 0
+    tw, th = np.log(0.4 * 2 / 1.0), np.log(0.3 * 2 / 1.0)
+    squared = (tx - 0.5) ** 2 + (ty - 0.5) ** 2 + tw**2 + th**2
+    assert parts["coord"] == pytest.approx(0.5 * (2 - 0.4 * 0.3) * squared, rel=1e-5)
+
+
+def test_region_loss_ignores_good_boxes_in_the_no_object_term():
+    # Two identical priors of one cell: at cell (0, 0) both boxes equal the truth (IoU 1). The first
+    # is responsible; the second is not, but its IoU 1 > 0.6 keeps it out of the no-object term.
+    anchors = torch.tensor([[1.0, 1.0], [1.0, 1.0]])
+    truth = torch.tensor([[0.0, 0.25, 0.25, 0.5, 0.5]])
+    _, parts = loss.region_loss(_two_by_two(2), [truth], anchors)
+    per_box = 0.5 * 1.0 * 0.5**2  # ½ · noobject_scale · σ(0)²
+    assert parts["noobj"] == pytest.approx(6 * per_box)  # 8 boxes − 1 responsible − 1 ignored
+    assert parts["obj"] == pytest.approx(0.5 * 5.0 * (1.0 - 0.5) ** 2)  # rescore: target IoU 1
+    assert parts["coord"] == pytest.approx(0.0, abs=1e-7)
+    scaled = loss.RegionLossConfig(noobject_scale=3.0)
+    _, tripled = loss.region_loss(_two_by_two(2), [truth], anchors, scaled)
+    assert tripled["noobj"] == pytest.approx(3 * parts["noobj"])
+
+
+def test_region_loss_warm_up_pulls_free_boxes_to_their_priors():
+    anchors = torch.tensor([[1.0, 1.0]])
+    truth = torch.tensor([[0.0, 0.25, 0.25, 0.5, 0.5]])
+    out = _two_by_two(1)
+    out.view(1, 1, 8, 2, 2)[:, :, :4] = 0.3  # t_x = t_y = t_w = t_h = 0.3 everywhere
+    _, early = loss.region_loss(out, [truth], anchors, seen=0)
+    pull = 2 * (torch.sigmoid(torch.tensor(0.3)).item() - 0.5) ** 2 + 2 * 0.3**2
+    assert early["prior"] == pytest.approx(0.5 * 0.01 * 3 * pull, rel=1e-5)  # the 3 free boxes
+    _, later = loss.region_loss(out, [truth], anchors, seen=12800)
+    assert later["prior"] == 0.0
 
 
 def test_region_loss_rejects_bad_targets():
@@ -243,7 +289,8 @@ def test_canvases_are_deterministic_tight_and_disjoint():
     for image, target in zip(images, targets, strict=True):
         assert 1 <= len(target) <= 5  # 2–5 tried; a digit that finds no free space is skipped
         corners = experiments.truths_as_corners([target])[0]
-        assert (corners[:, :4] >= 0).all() and (corners[:, :4] <= 1).all()
+        assert (corners[:, :4] >= 0).all()
+        assert (corners[:, :4] <= 1).all()
         iou = boxes.box_iou(corners[:, :4], corners[:, :4]) - torch.eye(len(target))
         assert iou.max() <= 0
         inside = torch.zeros_like(image[0], dtype=torch.bool)
@@ -273,18 +320,21 @@ def test_config_rejects_unknown_choices():
         experiments.YOLOConfig(arms="yolo,hi-res")
 
 
+@pytest.mark.slow
 def test_a_few_training_steps_run_and_the_path_file_is_written(tmp_path):
     config = experiments.YOLOConfig(steps=2, batch_size=2, width=0.125, arms="yolo", bf16=False)
     written = experiments.train_path(config, tmp_path / "checkpoints")
     rows = experiments.read_path_results(tmp_path / "checkpoints")
-    assert written.endswith("yolov2_path.json") and list(rows) == ["yolo"]
+    assert written.endswith("yolov2_path.json")
+    assert list(rows) == ["yolo"]
     assert 0.0 <= rows["yolo"]["map50"] <= 1.0
 
 
 # --- the shipped detector ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped():
-    return experiments.load_pretrained()
+    pretrained = load_pretrained("yolov2")
+    return pretrained.networks["model"], pretrained.tensors["anchors"], pretrained.sidecar
 
 
 def test_shipped_detector_reaches_its_recorded_map(shipped):
@@ -299,17 +349,28 @@ def test_widgets_respond_to_their_controls(shipped):
     images, targets = experiments.test_set(4)
     viewer = widgets.detection_viewer(model, anchors, images, targets)
     controls = {c.description: c for c in viewer.children[:-1]}
-    many = len(viewer.result)
-    controls["score ≥"].value = 0.9
-    assert len(viewer.result) <= many
     controls["score ≥"].value = 0.0
-    assert len(viewer.result) >= many
+    everything = viewer.result.clone()
+    controls["score ≥"].value = 0.5
+    kept = viewer.result
+    # Raising the score threshold removes exactly the boxes that scored below it.
+    low = int((everything[:, 4] < 0.5).sum())
+    assert low > 0
+    assert len(kept) == len(everything) - low
+    assert (kept[:, 4] >= 0.5).all()
+    # No suppression (IoU threshold 1) keeps overlapping boxes that 0.05 removes.
+    controls["score ≥"].value = 0.0
+    controls["NMS IoU"].value = 1.0
+    unsuppressed = len(viewer.result)
+    controls["NMS IoU"].value = 0.05
+    assert len(viewer.result) < unsuppressed
 
     explorer = widgets.location_explorer(anchors * 5)
     controls = {c.description: c for c in explorer.children[:-1]}
     centre = explorer.result.clone()
     controls["t_x"].value = 3.0
-    assert 2.5 < explorer.result[0] < 3.0 and explorer.result[1] == centre[1]
+    assert 2.5 < explorer.result[0] < 3.0
+    assert explorer.result[1] == centre[1]
     controls["t_w"].value = 1.0
     assert float(explorer.result[2]) == pytest.approx(float(centre[2]) * np.e, rel=1e-5)
 
@@ -317,7 +378,8 @@ def test_widgets_respond_to_their_controls(shipped):
     found = {k: clusters.kmeans_anchors(wh, k, restarts=1) for k in (2, 5)}
     anchor_widget = widgets.anchor_explorer(wh, found)
     anchor_widget.children[0].value = 2
-    assert anchor_widget.result["k"] == 2 and len(anchor_widget.result["centroids"]) == 2
+    assert anchor_widget.result["k"] == 2
+    assert len(anchor_widget.result["centroids"]) == 2
 
 
 # --- exercises -----------------------------------------------------------------------------

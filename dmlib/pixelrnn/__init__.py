@@ -9,5 +9,30 @@ receptive field by gradients → blocks → models → sampling, then likelihood
 
 Modules: ``masks`` (mask A/B and colour groups), ``models`` (PixelCNN, Row LSTM, Diagonal BiLSTM,
 Gated PixelCNN), ``receptive`` (dependency fields by gradients), ``sampling`` (naive and cached),
-``coding`` (arithmetic coding), ``experiments`` (data, training, evaluation).
+``coding`` (arithmetic coding), ``experiments`` (data, training, evaluation), and the notebook's
+``widgets`` and ``exercises``.
 """
+
+from __future__ import annotations
+
+import functools
+
+from ..training import Recipe
+from . import experiments
+from .models import PixelRNNConfig
+
+__all__ = ["RECIPES"]
+
+RECIPES = [
+    Recipe(
+        name=name,
+        help=f"PixelRNN family (PR-024): {name}, {overrides.get('data', 'binary_mnist')}",
+        config=PixelRNNConfig,
+        train_and_save=experiments.train_and_save,
+        figures=functools.partial(experiments.paper_figures, name=name),
+        build=experiments.build,
+        checkpoints={name: {}},
+        defaults=overrides,
+    )
+    for name, overrides in experiments.CHECKPOINTS.items()
+]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import torch
+from torch import nn
 
 from .models import PixelCNN
 from .sampling import CachedPixelCNN
@@ -28,10 +29,7 @@ TOTAL = 1 << 16
 
 
 class ArithmeticEncoder:
-    """Encodes symbols given as cumulative-frequency intervals ``[low, high)`` out of ``total``.
-
-    Taught in notebooks/03_pixelrnn.ipynb §9 Compression.
-    """
+    """Encodes symbols given as cumulative-frequency intervals ``[low, high)`` out of ``total``."""
 
     def __init__(self):
         self.low, self.high, self.pending = 0, _FULL, 0
@@ -68,10 +66,7 @@ class ArithmeticEncoder:
 
 
 class ArithmeticDecoder:
-    """Reads the bits of :class:`ArithmeticEncoder` back, symbol by symbol.
-
-    Taught in notebooks/03_pixelrnn.ipynb §9 Compression.
-    """
+    """Reads the bits of :class:`ArithmeticEncoder` back, symbol by symbol."""
 
     def __init__(self, bits: list[int]):
         self.bits, self.position = bits, 0
@@ -114,7 +109,7 @@ def _freq0(logits: torch.Tensor) -> list[int]:
     return (TOTAL - freq1).tolist()
 
 
-def _check_model(model) -> None:
+def _check_model(model: nn.Module) -> None:
     if not isinstance(model, PixelCNN) or model.config.levels != 2:
         raise ValueError("model must be a binary PixelCNN (levels=2)")
 

@@ -21,33 +21,38 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from ..data import binarize, load_mnist
+from ..figures import Figure
 from ..training import (
-    config_from_sidecar,
-    cpu_supports_bf16,
+    Pretrained,
+    Trained,
+    autocast,
     default_device,
-    half_precision,
-    load_checkpoint,
+    optimiser_step,
     run_training,
-    save_checkpoint,
     seed_everything,
+    ship,
 )
 from .models import PixelRNNConfig, build_model
 
 __all__ = [
     "CHECKPOINTS",
+    "PAPER_NLL",
     "bits_per_dim",
+    "build",
     "checkpoint_name",
+    "evaluate_nll",
     "load_data",
-    "load_pretrained",
     "nll_nats",
+    "paper_figures",
     "train",
     "train_and_save",
 ]
@@ -71,10 +76,7 @@ CHECKPOINTS = {
 
 
 def checkpoint_name(config: PixelRNNConfig) -> str:
-    """``pixelcnn``, ``rowlstm``, … for binary MNIST; ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise.
-
-    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
-    """
+    """``pixelcnn``, ``rowlstm``, … for binary MNIST; ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise."""
     if config.data == "binary_mnist":
         return config.model
     return f"{config.model}_{'mnist8' if config.data == 'mnist8' else 'rgb'}"
@@ -121,7 +123,7 @@ def _photo_patches(photo: torch.Tensor, split: str) -> torch.Tensor:
 def load_data(data: str, split: str) -> torch.Tensor:
     """Model inputs (N, C, H, W): binary {0, 1} or 8-bit values / 255.
 
-    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
+    Taught in notebooks/03_pixelrnn.ipynb §8.2 Completions.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
@@ -139,7 +141,7 @@ def nll_nats(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Per-image negative log-likelihood in nats: (B,).
 
     Binary: Bernoulli NLL of the sigmoid outputs; 8-bit: cross-entropy of the 256-way softmax.
-    Taught in notebooks/03_pixelrnn.ipynb §10 Results.
+    Taught in notebooks/03_pixelrnn.ipynb §9 Negative likelihood is compression.
     """
     if logits.dim() == 4:
         if logits.shape != x.shape:
@@ -157,87 +159,53 @@ def bits_per_dim(nats: float, dims: int) -> float:
 
 
 @torch.no_grad()
-def evaluate_nll(model, x: torch.Tensor, batch: int = 100) -> float:
+def evaluate_nll(model: nn.Module, x: torch.Tensor, batch: int = 100) -> float:
     """Mean NLL (nats per image) of ``model`` on inputs ``x``. Taught in §10 Results."""
+    model.check_input(x)
     model.eval()
     total = sum(nll_nats(model(chunk), chunk).sum().item() for chunk in x.split(batch))
     return total / len(x)
 
 
-def train(config: PixelRNNConfig) -> dict:
-    """Train on the config's data; return ``{"model", "history", "wall_time_s", "test_nll"}``.
+def build(config: PixelRNNConfig) -> dict[str, nn.Module]:
+    """The networks a PixelRNN-family checkpoint holds: ``{"model": ...}``."""
+    return {"model": build_model(config)}
 
-    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
-    """
+
+def train(config: PixelRNNConfig) -> Trained:
+    """Train on the config's data; return the model (eval mode, CPU) and its per-step NLL."""
     generator = seed_everything(config.seed)
     device = default_device()
     data = load_data(config.data, "train").to(device)
     model = build_model(config).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
-    use_bf16 = config.bf16 and device.type == "cpu" and cpu_supports_bf16()
 
     def step(_: int) -> dict[str, float]:
         batch = data[torch.randint(len(data), (config.batch_size,), generator=generator)]
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            loss = nll_nats(model(batch), batch).mean()
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-        optimiser.step()
+        with autocast(device, config.bf16):
+            loss = nll_nats(model(batch), batch).mean()  # −log p(x) = −Σ_i log p(x_i | x_<i)
+        optimiser_step(optimiser, loss, clip=10.0)
         return {"nll_nats": loss.item()}
 
     start = time.perf_counter()
     model.train()
     history = run_training(step, config.steps, desc=checkpoint_name(config))
     wall = time.perf_counter() - start
-    return {"model": model.eval().cpu(), "history": history, "wall_time_s": wall}
+    return Trained({"model": model.eval().cpu()}, history, wall)
 
 
 def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
-    """Train, evaluate on the full test set and write the checkpoint; return its name.
-
-    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
-    """
-    result = train(config)
-    model, name = result["model"], checkpoint_name(config)
-    shipped = half_precision(model.state_dict())
-    model.load_state_dict(shipped)  # evaluate exactly the weights we ship
+    """Train, evaluate on the full test set and write the checkpoint; return its name."""
+    trained = train(config)
     test = load_data(config.data, "test")
-    nats = evaluate_nll(model, test)
-    dims = test[0].numel()
-    save_checkpoint(
-        name,
-        {"model": shipped},
-        config=asdict(config),
-        seed=config.seed,
-        metrics={"test_nll_nats": nats, "test_bits_per_dim": bits_per_dim(nats, dims)},
-        wall_time_s=result["wall_time_s"],
-        history=result["history"],
-        folder=folder,
-    )
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        nats = evaluate_nll(networks["model"], test)
+        return {"test_nll_nats": nats, "test_bits_per_dim": bits_per_dim(nats, test[0].numel())}
+
+    name = checkpoint_name(config)
+    ship(name, trained, config, measure, folder)
     return name
-
-
-def train_command(name: str) -> str:
-    """The command that regenerates checkpoint ``name``.
-
-    Taught in notebooks/03_pixelrnn.ipynb §7 Training.
-    """
-    return f"python -m dmlib train {name}"
-
-
-def load_pretrained(name: str):
-    """The shipped model ``name`` (see :data:`CHECKPOINTS`) in eval mode, and its sidecar.
-
-    Taught in notebooks/03_pixelrnn.ipynb §10 Results.
-    """
-    if name not in CHECKPOINTS:
-        raise ValueError(f"name must be one of {sorted(CHECKPOINTS)}, got {name!r}")
-    tensors, sidecar = load_checkpoint(name, train_command=train_command(name))
-    config = config_from_sidecar(PixelRNNConfig, sidecar, train_command(name))
-    model = build_model(config)
-    model.load_state_dict(tensors["model"])
-    return model.eval(), sidecar
 
 
 # The paper's numbers. Binarized MNIST (Table 4, nats): PAPERS.md marks PixelCNN and Row LSTM as
@@ -245,14 +213,9 @@ def load_pretrained(name: str):
 PAPER_NLL = {"pixelcnn": 81.30, "rowlstm": 80.54, "diagbilstm": 79.20}
 
 
-def paper_figures(name: str, n_test: int | None = None) -> list:
-    """Checkpoint ``name``'s test likelihood beside the paper's figure (first ``n_test`` images).
-
-    Taught in notebooks/03_pixelrnn.ipynb §10 Results.
-    """
-    from ..registry import Figure
-
-    model, sidecar = load_pretrained(name)
+def paper_figures(load: Callable[[str], Pretrained], name: str, n_test: int | None = None) -> list[Figure]:
+    """Checkpoint ``name``'s test likelihood beside the paper's figure (first ``n_test`` images)."""
+    model = load(name).networks["model"]
     test = load_data(model.config.data, "test")[:n_test]
     nats = evaluate_nll(model, test)
     if name in PAPER_NLL:

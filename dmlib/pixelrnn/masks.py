@@ -26,7 +26,6 @@ def channel_groups(channels: int, colours: int, blocks: int = 1) -> torch.Tensor
 
     The maps are ``blocks`` equal blocks (e.g. the 4 LSTM gates); within each block the first third
     belongs to R, the next to G, the last to B. ``colours == 1`` puts everything in group 0.
-    Taught in notebooks/03_pixelrnn.ipynb §3 Masks.
     """
     if colours not in (1, 3):
         raise ValueError(f"colours must be 1 (grayscale) or 3 (RGB), got {colours}")
@@ -66,7 +65,6 @@ class MaskedConv2d(nn.Conv2d):
     Masking in ``forward`` (rather than zeroing after each update) keeps the masked weights at
     exactly zero whatever the optimiser does. ``colours=3`` applies the R → G → B groups; ``in_blocks``
     and ``out_blocks`` say how many equal blocks (e.g. LSTM gates) the channels come in.
-    Taught in notebooks/03_pixelrnn.ipynb §4 One masked layer.
     """
 
     def __init__(

@@ -34,7 +34,7 @@ __all__ = [
 class PixelRNNConfig:
     """Model and training settings; every field is a ``python -m dmlib train <model>`` flag.
 
-    Taught in notebooks/03_pixelrnn.ipynb §5 Architecture.
+    Taught in notebooks/03_pixelrnn.ipynb §0 Setup.
     """
 
     model: str = "pixelcnn"  # pixelcnn | rowlstm | diagbilstm | gatedpixelcnn
@@ -80,11 +80,19 @@ class _Autoregressive(nn.Module):
             MaskedConv2d(config.out_hidden, c * self.per_colour, 1, "B", c, out_groups=out_groups),
         )
 
-    def check_input(self, x: torch.Tensor) -> None:
+    def check_shape(self, x: torch.Tensor) -> None:
+        """Raise ``ValueError`` unless ``x`` is a (B, C, H, W) tensor; cheap, so ``forward`` runs it."""
         c = self.config.colours  # any H, W works: the models are fully convolutional
         if not isinstance(x, torch.Tensor) or x.dim() != 4 or x.shape[1] != c:
             shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
             raise ValueError(f"x must have shape (B, {c}, H, W), got {shape}")
+
+    def check_input(self, x: torch.Tensor) -> None:
+        """Shape and values: binary {0, 1} or 8-bit / 255 in [0, 1]. Public entry points call it once;
+        ``forward`` does not scan values (the naive sampler calls it once per sub-pixel)."""
+        self.check_shape(x)
+        if not torch.isfinite(x).all():
+            raise ValueError("x contains NaN or infinite values")
         if self.config.levels == 2 and not ((x == 0) | (x == 1)).all():
             raise ValueError("x must be binary (0/1) for a binary model; binarize it first")
         if self.config.levels == 256 and (x.min() < 0 or x.max() > 1):
@@ -92,7 +100,7 @@ class _Autoregressive(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones."""
-        self.check_input(x)
+        self.check_shape(x)
         out = self.head(self.body(x))  # (B, C·per_colour, H, W)
         if self.per_colour == 1:
             return out
@@ -101,10 +109,7 @@ class _Autoregressive(nn.Module):
 
 
 class PixelCNN(_Autoregressive):
-    """7×7 mask A, then residual blocks 1×1 (2h→h) · 3×3 mask B (h→h) · 1×1 (h→2h), all ReLU.
-
-    Taught in notebooks/03_pixelrnn.ipynb §6 PixelCNN.
-    """
+    """7×7 mask A, then residual blocks 1×1 (2h→h) · 3×3 mask B (h→h) · 1×1 (h→2h), all ReLU."""
 
     def __init__(self, config: PixelRNNConfig):
         super().__init__(config)
@@ -132,8 +137,6 @@ class PixelCNN(_Autoregressive):
 class RowLSTMLayer(nn.Module):
     """Row LSTM (§3.1): a 1×3 mask-B input-to-state conv over the whole map, then, row by row,
     a 1×3 state-to-state conv of the previous row's hidden state. Its context is a triangle above.
-
-    Taught in notebooks/03_pixelrnn.ipynb §5.2 Row LSTM.
     """
 
     def __init__(self, hidden: int, colours: int):
@@ -184,8 +187,6 @@ class DiagonalBiLSTMLayer(nn.Module):
     conv that reads, in image coordinates, the pixel above and the pixel to the left. The right
     direction is shifted down a row before the two are added, so no pixel sees its own row to the
     right.
-
-    Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM.
     """
 
     def __init__(self, hidden: int, colours: int):
@@ -239,13 +240,13 @@ class _ResidualRNN(_Autoregressive):
 
 
 class RowLSTM(_ResidualRNN):
-    """The Row LSTM PixelRNN. Taught in notebooks/03_pixelrnn.ipynb §5.2 Row LSTM."""
+    """The Row LSTM PixelRNN."""
 
     layer_class = RowLSTMLayer
 
 
 class DiagonalBiLSTM(_ResidualRNN):
-    """The Diagonal BiLSTM PixelRNN. Taught in notebooks/03_pixelrnn.ipynb §5.3 Diagonal BiLSTM."""
+    """The Diagonal BiLSTM PixelRNN."""
 
     layer_class = DiagonalBiLSTMLayer
 
@@ -253,8 +254,6 @@ class DiagonalBiLSTM(_ResidualRNN):
 class GatedBlock(nn.Module):
     """A gated PixelCNN layer: a vertical stack (rows above, unmasked) and a horizontal stack
     (the row to the left, masked) with tanh ⊙ σ gates; vertical feeds horizontal, never back.
-
-    Taught in notebooks/03_pixelrnn.ipynb §6 PixelCNN.
     """
 
     def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool):
@@ -287,7 +286,7 @@ def _gate(x: torch.Tensor) -> torch.Tensor:
 
 class GatedPixelCNN(_Autoregressive):
     """Gated PixelCNN (van den Oord et al. 2016): vertical + horizontal stacks remove the blind
-    spot. Taught in notebooks/03_pixelrnn.ipynb §6.2 The blind spot and its fix."""
+    spot."""
 
     def __init__(self, config: PixelRNNConfig):
         super().__init__(config)
@@ -311,7 +310,7 @@ MODELS = {
 
 
 def build_model(config: PixelRNNConfig) -> _Autoregressive:
-    """The model named by ``config.model``. Taught in notebooks/03_pixelrnn.ipynb §5 Architecture."""
+    """The model named by ``config.model``. Taught in notebooks/03_pixelrnn.ipynb §0 Setup."""
     if config.model not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {config.model!r}")
     channel_groups(2 * config.hidden, config.colours)  # validates divisibility for colour

@@ -15,6 +15,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .masks import MaskedConv2d
 from .models import PixelCNN, _Autoregressive
 
 __all__ = ["CachedPixelCNN", "complete", "draw", "sample_naive", "sample_fast"]
@@ -24,7 +25,6 @@ def draw(logits: torch.Tensor, uniform: torch.Tensor) -> torch.Tensor:
     """Sample from per-row logits with given uniforms (inverse CDF), so two samplers that share
     the uniforms share the samples. ``logits`` is (B,) for a sigmoid or (B, 256) for a softmax.
 
-    Taught in notebooks/03_pixelrnn.ipynb §8 Sampling.
     """
     if logits.dim() == 1:
         return (uniform < torch.sigmoid(logits)).float()
@@ -52,6 +52,8 @@ def sample_naive(
     """
     config = model.config
     size, c = config.image_size, config.colours
+    if start is not None:
+        model.check_input(start)  # once here: the loop below calls the model n²·C times
     x = torch.zeros(n, c, size, size) if start is None else start.clone()
     u = _uniforms(n, size * size * c, seed)
     out = x.clone() if config.levels == 2 else x * 255.0
@@ -75,7 +77,6 @@ class CachedPixelCNN:
     ``logits_at(i, j)`` returns the output logits at (i, j) given every pixel set so far;
     ``set_pixel(i, j, ch, value)`` writes a (scaled) input value. Positions must be visited in
     raster order. Gives the same numbers as the full network, at a fraction of the cost.
-    Taught in notebooks/03_pixelrnn.ipynb §8 Sampling.
     """
 
     def __init__(self, model: PixelCNN, batch: int):
@@ -91,14 +92,14 @@ class CachedPixelCNN:
         self.hidden = [torch.zeros(batch, config.hidden, size + 2 * kp, size + 2 * kp) for _ in model.blocks]
 
     @staticmethod
-    def _conv_at(conv, source: torch.Tensor, i: int, j: int) -> torch.Tensor:
+    def _conv_at(conv: MaskedConv2d, source: torch.Tensor, i: int, j: int) -> torch.Tensor:
         """``conv`` (masked, same padding) at one position; ``source`` is padded by its radius."""
         kh, kw = conv.kernel_size
         patch = source[:, :, i : i + kh, j : j + kw]  # (B, C_in, kh, kw)
         return torch.einsum("bchw,ochw->bo", patch, conv.weight * conv.mask) + conv.bias
 
     @staticmethod
-    def _pointwise(conv, x: torch.Tensor) -> torch.Tensor:
+    def _pointwise(conv: MaskedConv2d, x: torch.Tensor) -> torch.Tensor:
         return F.linear(x, (conv.weight * conv.mask)[:, :, 0, 0], conv.bias)
 
     @torch.no_grad()
@@ -130,6 +131,8 @@ def sample_fast(
     """
     config = model.config
     size, c, levels = config.image_size, config.colours, config.levels
+    if start is not None:
+        model.check_input(start)
     cached = CachedPixelCNN(model, n)
     out = torch.zeros(n, c, size, size)
     if start is not None:
@@ -155,15 +158,16 @@ def sample_fast(
 
 
 @torch.no_grad()
-def complete(model: _Autoregressive, images: torch.Tensor, keep_rows: int, n: int, seed: int = 0):
+def complete(
+    model: _Autoregressive, images: torch.Tensor, keep_rows: int, n: int, seed: int = 0
+) -> torch.Tensor:
     """``n`` completions of each image after its first ``keep_rows`` rows: (N, n, C, H, W).
 
     Uses the cached sampler for a PixelCNN, the naive one otherwise.
     Taught in notebooks/03_pixelrnn.ipynb §8.2 Completions.
     """
     config = model.config
-    if images.dim() != 4 or images.shape[1] != config.colours:
-        raise ValueError(f"images must have shape (N, {config.colours}, H, W), got {tuple(images.shape)}")
+    model.check_input(images)
     if not 0 <= keep_rows < config.image_size:
         raise ValueError(f"keep_rows must be in [0, {config.image_size}), got {keep_rows}")
     start = images.repeat_interleave(n, 0)

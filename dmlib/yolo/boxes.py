@@ -18,6 +18,7 @@ __all__ = [
     "centre_to_corner",
     "corner_to_centre",
     "match_detections",
+    "pairwise_iou",
     "mean_average_precision",
     "nms",
     "wh_iou",
@@ -31,14 +32,14 @@ def _check_boxes(boxes: torch.Tensor, name: str, width: int = 4) -> None:
 
 
 def centre_to_corner(boxes: torch.Tensor) -> torch.Tensor:
-    """(cx, cy, w, h) → (x1, y1, x2, y2). Taught in §2 Boxes and IoU."""
+    """(cx, cy, w, h) → (x1, y1, x2, y2)."""
     _check_boxes(boxes, "boxes")
     centre, size = boxes[:, :2], boxes[:, 2:]
     return torch.cat([centre - size / 2, centre + size / 2], dim=1)
 
 
 def corner_to_centre(boxes: torch.Tensor) -> torch.Tensor:
-    """(x1, y1, x2, y2) → (cx, cy, w, h). Taught in §2 Boxes and IoU."""
+    """(x1, y1, x2, y2) → (cx, cy, w, h)."""
     _check_boxes(boxes, "boxes")
     return torch.cat([(boxes[:, :2] + boxes[:, 2:]) / 2, boxes[:, 2:] - boxes[:, :2]], dim=1)
 
@@ -50,8 +51,15 @@ def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """
     _check_boxes(a, "a")
     _check_boxes(b, "b")
+    if not torch.isfinite(a).all() or not torch.isfinite(b).all():
+        raise ValueError("boxes must be finite (no NaN or infinite coordinates)")
     if (a[:, 2:] < a[:, :2]).any() or (b[:, 2:] < b[:, :2]).any():
         raise ValueError("corner boxes need x2 >= x1 and y2 >= y1 (negative width or height)")
+    return pairwise_iou(a, b)
+
+
+def pairwise_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """:func:`box_iou` without its checks, for inner loops whose boxes were checked on entry."""
     top_left = torch.maximum(a[:, None, :2], b[None, :, :2])
     bottom_right = torch.minimum(a[:, None, 2:], b[None, :, 2:])
     inter = (bottom_right - top_left).clamp(min=0).prod(-1)
@@ -65,7 +73,7 @@ def wh_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """IoU of (w, h) pairs placed on a common centre: (N, 2) × (M, 2) → (N, M).
 
     This is the similarity behind the k-means distance d = 1 − IoU and darknet's best-anchor
-    choice. Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
+    choice. Taught in notebooks/02_yolo9000.ipynb §2 Boxes and IoU.
     """
     _check_boxes(a, "a", 2)
     _check_boxes(b, "b", 2)
@@ -80,7 +88,6 @@ def nms(boxes: torch.Tensor, scores: torch.Tensor, threshold: float) -> torch.Te
     """Greedy non-maximum suppression; indices of the kept corner boxes, best score first.
 
     A box is dropped when its IoU with an already kept, higher-scoring box exceeds ``threshold``.
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     _check_boxes(boxes, "boxes")
     if scores.shape != (len(boxes),):
@@ -126,7 +133,6 @@ def match_detections(
     ``detections[i]`` is (n, 6) = (x1, y1, x2, y2, score, label) for image i; ``truths[i]`` is
     (m, 5) = (x1, y1, x2, y2, label). A detection is a true positive when it overlaps an unmatched
     ground truth of its class by IoU ≥ ``iou_threshold`` (higher scores claim first).
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     if len(detections) != len(truths):
         raise ValueError(f"detections ({len(detections)}) and truths ({len(truths)}) need one row per image")
@@ -158,7 +164,7 @@ def mean_average_precision(
     """mAP@``iou_threshold`` over ``classes`` labels: ``{"map", "ap": [...], "recall": [...]}``.
 
     Recall is the fraction of ground truths found by any detection (the paper's Table 2 recall).
-    Classes without ground truth are left out of the mean. Taught in §7 Detections.
+    Classes without ground truth are left out of the mean.
     """
     if classes < 1:
         raise ValueError(f"classes must be positive, got {classes}")

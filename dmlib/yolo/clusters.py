@@ -15,6 +15,8 @@ notebook measures each choice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -31,6 +33,42 @@ def average_iou(wh: torch.Tensor, anchors: torch.Tensor) -> float:
     if len(wh) == 0:
         raise ValueError("wh is empty: no boxes to score")
     return float(wh_iou(wh, anchors).max(dim=1).values.mean())
+
+
+def _check_kmeans(wh: torch.Tensor, k: int, distance: str, update: str, restarts: int) -> None:
+    if not isinstance(wh, torch.Tensor) or wh.dim() != 2 or wh.shape[1] != 2:
+        raise ValueError("wh must be a tensor of shape (N, 2)")
+    if not torch.isfinite(wh).all() or (wh <= 0).any():
+        raise ValueError("wh must hold finite, positive widths and heights")
+    if not isinstance(k, int) or not 1 <= k <= len(wh):
+        raise ValueError(f"k must be an int in [1, {len(wh)}], got {k!r}")
+    if distance not in ("iou", "sse"):
+        raise ValueError(f"distance must be 'iou' or 'sse', got {distance!r}")
+    if update not in ("mean", "median"):
+        raise ValueError(f"update must be 'mean' or 'median', got {update!r}")
+    if restarts < 1:
+        raise ValueError(f"restarts must be positive, got {restarts}")
+
+
+def _lloyd(
+    wh: torch.Tensor,
+    centroids: torch.Tensor,
+    distances: Callable[[torch.Tensor], torch.Tensor],
+    update: str,
+    max_iter: int,
+) -> torch.Tensor:
+    """Lloyd's iterations: assign each box to its nearest centroid, move each centroid to its members."""
+    assignment = None
+    for _ in range(max_iter):
+        new_assignment = distances(centroids).argmin(dim=1)  # (N,)
+        if assignment is not None and torch.equal(new_assignment, assignment):
+            break
+        assignment = new_assignment
+        for j in range(len(centroids)):
+            members = wh[assignment == j]
+            if len(members):  # an empty cluster keeps its centroid
+                centroids[j] = members.mean(0) if update == "mean" else members.median(0).values
+    return centroids
 
 
 def kmeans_anchors(
@@ -50,39 +88,19 @@ def kmeans_anchors(
     runs starts from k distinct random boxes; the run with the lowest within-cluster distance wins.
     Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
     """
-    if not isinstance(wh, torch.Tensor) or wh.dim() != 2 or wh.shape[1] != 2:
-        raise ValueError("wh must be a tensor of shape (N, 2)")
-    if (wh <= 0).any():
-        raise ValueError("wh must hold positive widths and heights")
-    if not isinstance(k, int) or not 1 <= k <= len(wh):
-        raise ValueError(f"k must be an int in [1, {len(wh)}], got {k!r}")
-    if distance not in ("iou", "sse"):
-        raise ValueError(f"distance must be 'iou' or 'sse', got {distance!r}")
-    if update not in ("mean", "median"):
-        raise ValueError(f"update must be 'mean' or 'median', got {update!r}")
-    if restarts < 1:
-        raise ValueError(f"restarts must be positive, got {restarts}")
+    _check_kmeans(wh, k, distance, update, restarts)
     wh = wh.double()
     generator = torch.Generator().manual_seed(seed)
 
     def distances(centroids: torch.Tensor) -> torch.Tensor:  # (N, k)
         if distance == "iou":
-            return 1.0 - wh_iou(wh, centroids)
+            return 1.0 - wh_iou(wh, centroids)  # d(box, centroid) = 1 − IoU(box, centroid)
         return torch.cdist(wh, centroids).square()
 
     best, best_cost = None, float("inf")
     for _ in range(restarts):
-        centroids = wh[torch.randperm(len(wh), generator=generator)[:k]].clone()
-        assignment = None
-        for _ in range(max_iter):
-            new_assignment = distances(centroids).argmin(dim=1)
-            if assignment is not None and torch.equal(new_assignment, assignment):
-                break
-            assignment = new_assignment
-            for j in range(k):
-                members = wh[assignment == j]
-                if len(members):  # an empty cluster keeps its centroid
-                    centroids[j] = members.mean(0) if update == "mean" else members.median(0).values
+        start = wh[torch.randperm(len(wh), generator=generator)[:k]].clone()  # k distinct boxes
+        centroids = _lloyd(wh, start, distances, update, max_iter)
         cost = float(distances(centroids).min(dim=1).values.sum())
         if cost < best_cost:
             best, best_cost = centroids, cost
@@ -90,7 +108,9 @@ def kmeans_anchors(
     return best[order].float(), average_iou(wh.float(), best.float())
 
 
-def faster_rcnn_anchors(scales=(128, 256, 512), ratios=(0.5, 1.0, 2.0)) -> torch.Tensor:
+def faster_rcnn_anchors(
+    scales: tuple[float, ...] = (128, 256, 512), ratios: tuple[float, ...] = (0.5, 1.0, 2.0)
+) -> torch.Tensor:
     """Faster R-CNN's 9 anchors as (w, h) in pixels: every scale² area at every h/w ratio.
 
     Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
@@ -100,7 +120,13 @@ def faster_rcnn_anchors(scales=(128, 256, 512), ratios=(0.5, 1.0, 2.0)) -> torch
     return torch.tensor([[s / r**0.5, s * r**0.5] for s in scales for r in ratios], dtype=torch.float32)
 
 
-def rpn_scaled_sizes(wh: np.ndarray | torch.Tensor, img_w, img_h, short=600, long=1000) -> torch.Tensor:
+def rpn_scaled_sizes(
+    wh: np.ndarray | torch.Tensor,
+    img_w: np.ndarray,
+    img_h: np.ndarray,
+    short: float = 600,
+    long: float = 1000,
+) -> torch.Tensor:
     """Normalised (w, h) → pixels of the image Faster R-CNN sees (short side 600, long ≤ 1000).
 
     Faster R-CNN's anchors are in those pixels, so this is how they are compared with VOC boxes.

@@ -31,7 +31,7 @@ DARKNET19 = [
 
 
 def scaled(channels: int, width: float) -> int:
-    """``channels × width``, rounded, at least 1. Taught in §5 Faster: Darknet-19."""
+    """``channels × width``, rounded, at least 1."""
     if width <= 0:
         raise ValueError(f"width must be positive, got {width}")
     return max(1, round(channels * width))
@@ -41,7 +41,7 @@ def conv_block(c_in: int, c_out: int, size: int, batch_norm: bool = True) -> nn.
     """Conv (same padding) → batch norm → leaky ReLU(0.1), darknet's unit.
 
     With batch norm the convolution has no bias (BN's shift replaces it); without it, the
-    "YOLO before +batch norm" arm of Table 2, it keeps one. Taught in §5 Faster: Darknet-19.
+    "YOLO before +batch norm" arm of Table 2, it keeps one.
     """
     if c_in < 1 or c_out < 1 or size < 1:
         raise ValueError(f"channels and size must be positive, got {c_in}, {c_out}, {size}")
@@ -59,10 +59,7 @@ def conv_block(c_in: int, c_out: int, size: int, batch_norm: bool = True) -> nn.
 
 
 def make_layers(spec: list[tuple], c_in: int, width: float, batch_norm: bool) -> tuple[nn.Sequential, int]:
-    """Build a layer list from Table-6-style ``spec``; returns the layers and their output channels.
-
-    Taught in notebooks/02_yolo9000.ipynb §5 Faster: Darknet-19.
-    """
+    """Build a layer list from Table-6-style ``spec``; returns the layers and their output channels."""
     layers = []
     for item in spec:
         if item[0] == "pool":
@@ -103,7 +100,7 @@ def count_ops(model: nn.Module, input_size: int, in_channels: int = 3) -> int:
         raise ValueError(f"input_size must be positive, got {input_size}")
     total = 0
 
-    def hook(module: nn.Conv2d, _inputs, output: torch.Tensor) -> None:
+    def hook(module: nn.Conv2d, _inputs: tuple, output: torch.Tensor) -> None:
         nonlocal total
         k_h, k_w = module.kernel_size
         per_output = k_h * k_w * module.in_channels // module.groups

@@ -104,10 +104,7 @@ class YOLOv2(nn.Module):
 
 
 def split_output(output: torch.Tensor, anchors: int) -> torch.Tensor:
-    """(B, A·(5+C), H, W) → (B, H, W, A, 5+C): one row of raw predictions per box.
-
-    Taught in notebooks/02_yolo9000.ipynb §4 Direct location prediction.
-    """
+    """(B, A·(5+C), H, W) → (B, H, W, A, 5+C): one row of raw predictions per box."""
     b, channels, h, w = output.shape
     if channels % anchors:
         raise ValueError(f"output has {channels} channels, not a multiple of anchors={anchors}")
@@ -147,13 +144,12 @@ def postprocess(
     score_threshold: float = 0.005,
     nms_threshold: float = 0.45,
     max_detections: int = 100,
-    class_probs=None,
+    class_probs: torch.Tensor | None = None,
 ) -> list[torch.Tensor]:
     """Detections per image: (n, 6) = (x1, y1, x2, y2, score, label), normalised, best first.
 
     score = σ(t_o) · Pr(class | object) for each box's most likely class; per-class NMS.
     ``class_probs`` maps class logits to Pr(class | object) (default: softmax; YOLO9000: the tree's).
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     if not 0 <= score_threshold <= 1:
         raise ValueError(f"score_threshold must be in [0, 1], got {score_threshold}")

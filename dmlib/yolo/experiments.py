@@ -4,7 +4,7 @@ Taught in notebooks/02_yolo9000.ipynb §7 Detections, §8 The path from YOLO to 
 §9 Resolution vs speed.
 
 The detector is the paper's architecture at a quarter of its width (``width=0.25``), one input
-channel and ten classes (digits), trained on :mod:`dmlib.data.canvases` at 160×160 (a 5×5 grid).
+channel and ten classes (digits), trained on :mod:`dmlib.yolo.canvases` at 160×160 (a 5×5 grid).
 The head, passthrough, decoding and region loss are the full-size ones. Deviations, for a
 CPU budget of minutes: Adam (lr 1e-3, 100-step warm-up, ÷10 at 75 % and 90 % of the steps)
 instead of SGD; no ImageNet pre-training (the digits are learnt from scratch); bf16 autocast.
@@ -19,25 +19,30 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
-from ..data.canvases import CANVAS_SIZE, digit_canvases
+from ..data import data_dir
+from ..figures import Figure
 from ..training import (
-    config_from_sidecar,
-    cpu_supports_bf16,
+    Pretrained,
+    Trained,
+    autocast,
     default_device,
-    half_precision,
-    load_checkpoint,
+    optimiser_step,
     run_training,
-    save_checkpoint,
     seed_everything,
+    ship,
 )
 from .boxes import centre_to_corner, mean_average_precision
+from .canvases import CANVAS_SIZE, digit_canvases
 from .clusters import kmeans_anchors
+from .darknet import Darknet19, count_ops
 from .detector import DetectorConfig, YOLOv2, grid_size, postprocess
 from .loss import RegionLossConfig, region_loss
 
@@ -45,10 +50,10 @@ __all__ = [
     "PATH_ARMS",
     "YOLOConfig",
     "anchor_priors",
+    "build",
     "build_detector",
     "detect",
     "evaluate_detector",
-    "load_pretrained",
     "paper_figures",
     "path_config",
     "path_figures",
@@ -125,10 +130,7 @@ MULTISCALE_SIZES = (128, 160, 192, 224)
 
 
 def path_config(arm: str, base: YOLOConfig | None = None) -> YOLOConfig:
-    """The config of Table 2 arm ``arm``: the first arm's settings plus every step up to ``arm``.
-
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
-    """
+    """The config of Table 2 arm ``arm``: the first arm's settings plus every step up to ``arm``."""
     if arm not in PATH_ARMS:
         raise ValueError(f"arm must be one of {list(PATH_ARMS)}, got {arm!r}")
     config = base or YOLOConfig(steps=PATH_STEPS)
@@ -140,10 +142,7 @@ def path_config(arm: str, base: YOLOConfig | None = None) -> YOLOConfig:
 
 
 def anchor_priors(config: YOLOConfig) -> torch.Tensor:
-    """The config's priors as (A, 2) fractions of the image (multiply by the grid for cells).
-
-    Taught in notebooks/02_yolo9000.ipynb §3 Dimension clusters.
-    """
+    """The config's priors as (A, 2) fractions of the image (multiply by the grid for cells)."""
     if config.priors == "none":  # YOLOv1: every box starts as one cell
         return torch.full((config.anchors, 2), 1.0 / grid_size(config.image_size))
     if config.priors == "hand":
@@ -157,10 +156,7 @@ def anchor_priors(config: YOLOConfig) -> torch.Tensor:
 
 
 def build_detector(config: YOLOConfig) -> YOLOv2:
-    """The CPU-size YOLOv2 described by ``config`` (1 channel in, 10 digit classes).
-
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
-    """
+    """The CPU-size YOLOv2 described by ``config`` (1 channel in, 10 digit classes)."""
     return YOLOv2(
         DetectorConfig(classes=10, anchors=config.anchors, width=config.width, in_channels=1,
                        batch_norm=config.batch_norm, passthrough=config.passthrough, location=config.location)
@@ -182,12 +178,11 @@ def _resize(images: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(images, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
 
 
-def train(config: YOLOConfig) -> dict:
-    """Train a detector on fresh canvases; return ``{"model", "anchors", "history", "wall_time_s"}``.
+def train(config: YOLOConfig) -> Trained:
+    """Train a detector on fresh canvases; return the model (eval mode, CPU), its priors and history.
 
     Batch i holds training canvases i·B … (i+1)·B − 1, so no canvas repeats. With ``multiscale``
     every 10th batch draws a new input size, and the last 10 batches use ``image_size``.
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     generator = seed_everything(config.seed)
     device = default_device()
@@ -196,12 +191,13 @@ def train(config: YOLOConfig) -> dict:
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
 
     def lr_factor(i: int) -> float:
-        return min(1.0, (i + 1) / 100) * (0.1 if i >= 0.75 * config.steps else 1.0) * (
-            0.1 if i >= 0.9 * config.steps else 1.0
+        return (
+            min(1.0, (i + 1) / 100)
+            * (0.1 if i >= 0.75 * config.steps else 1.0)
+            * (0.1 if i >= 0.9 * config.steps else 1.0)
         )
 
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lr_factor)
-    use_bf16 = config.bf16 and device.type == "cpu" and cpu_supports_bf16()
     loss_settings = loss_config(config)
     size = config.image_size
 
@@ -216,14 +212,11 @@ def train(config: YOLOConfig) -> dict:
         images, targets = digit_canvases("train", range(i * config.batch_size, (i + 1) * config.batch_size),
                                          seed=config.seed)  # fmt: skip
         images = _resize(images, size).to(device)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            output = model(images)
+        with autocast(device, config.bf16):
+            output = model(images)  # (B, A·(5 + classes), S, S)
         loss, parts = region_loss(output, targets, anchors * grid_size(size), loss_settings,
                                   seen=i * config.batch_size)  # fmt: skip
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-        optimiser.step()
+        optimiser_step(optimiser, loss, clip=10.0)
         schedule.step()
         return {"loss": loss.item(), **parts, "size": size}
 
@@ -231,7 +224,7 @@ def train(config: YOLOConfig) -> dict:
     model.train()
     history = run_training(step, config.steps, desc="yolov2", log_every=10)
     wall = time.perf_counter() - start
-    return {"model": model.eval().cpu(), "anchors": anchors, "history": history, "wall_time_s": wall}
+    return Trained({"model": model.eval().cpu()}, history, wall, tensors={"anchors": anchors})
 
 
 def test_set(count: int = TEST_CANVASES, size: int = CANVAS_SIZE) -> tuple[torch.Tensor, list[torch.Tensor]]:
@@ -283,52 +276,26 @@ def evaluate_detector(model: YOLOv2, anchors: torch.Tensor, size: int = CANVAS_S
             "images_per_s": count / seconds, "size": size}  # fmt: skip
 
 
-def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
-    """Train ``yolov2``, evaluate the shipped (float16) weights on the test canvases, save.
+def build(config: YOLOConfig) -> dict[str, nn.Module]:
+    """The networks a ``yolov2`` checkpoint holds: ``{"model": YOLOv2}``."""
+    return {"model": build_detector(config)}
 
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
-    """
-    result = train(config)
-    model = result["model"]
-    shipped = half_precision(model.state_dict())
-    model.load_state_dict(shipped)
-    scores = evaluate_detector(model, result["anchors"])
-    save_checkpoint(
-        "yolov2",
-        {"model": shipped, "anchors": result["anchors"]},
-        config=asdict(config),
-        seed=config.seed,
-        metrics={"test_map50": scores["map"], "test_recall": scores["recall"],
-                 "images_per_s": scores["images_per_s"]},  # fmt: skip
-        wall_time_s=result["wall_time_s"],
-        history=result["history"],
-        folder=folder,
-    )
+
+def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
+    """Train ``yolov2``, evaluate the shipped (float16) weights on the test canvases, save."""
+    trained = train(config)
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        scores = evaluate_detector(networks["model"], trained.tensors["anchors"])
+        return {"test_map50": scores["map"], "test_recall": scores["recall"],
+                "images_per_s": scores["images_per_s"]}  # fmt: skip
+
+    ship("yolov2", trained, config, measure, folder)
     return "yolov2"
 
 
-TRAIN_COMMAND = "python -m dmlib train yolov2"
-
-
-def load_pretrained() -> tuple[YOLOv2, torch.Tensor, dict]:
-    """The shipped detector in eval mode, its priors (fractions of the image) and its sidecar.
-
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
-    """
-    tensors, sidecar = load_checkpoint("yolov2", train_command=TRAIN_COMMAND)
-    config = config_from_sidecar(YOLOConfig, sidecar, TRAIN_COMMAND)
-    model = build_detector(config)
-    model.load_state_dict(tensors["model"])
-    return model.eval(), tensors["anchors"].float(), sidecar
-
-
 def path_results_file(folder: Path | None = None) -> Path:
-    """``data/results/yolov2_path.json`` (next to ``folder``'s parent when a folder is given).
-
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
-    """
-    from ..data import data_dir
-
+    """``data/results/yolov2_path.json`` (next to ``folder``'s parent when a folder is given)."""
     root = Path(folder).parent if folder is not None else data_dir()
     return root / "results" / "yolov2_path.json"
 
@@ -337,19 +304,19 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
     """Train the Table 2 arms named in ``config.arms`` (each ``config.steps`` steps) and record them.
 
     Each arm's row (test mAP, recall, wall time, config) is merged into the results file, so arms
-    can be trained in separate processes. Taught in §8 The path from YOLO to YOLOv2.
+    can be trained in separate processes.
     """
     path = path_results_file(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     for arm in config.arms.split(","):
         arm_config = path_config(arm, config)
-        result = train(arm_config)
-        scores = evaluate_detector(result["model"], result["anchors"])
+        trained = train(arm_config)
+        scores = evaluate_detector(trained.networks["model"], trained.tensors["anchors"])
         rows = json.loads(path.read_text()) if path.is_file() else {}
         rows[arm] = {
             "label": PATH_LABELS[arm], "map50": round(scores["map"], 4), "recall": round(scores["recall"], 4),
-            "wall_time_s": round(result["wall_time_s"], 1),
-            "final_loss": round(result["history"]["loss"][-1], 3),
+            "wall_time_s": round(trained.wall_time_s, 1),
+            "final_loss": round(trained.history["loss"][-1], 3),
             "config": asdict(arm_config),
         }  # fmt: skip
         ordered = {name: rows[name] for name in PATH_ARMS if name in rows}
@@ -389,8 +356,12 @@ def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 10, batch_size
     return adapted.eval()
 
 
-def resolution_table(model: YOLOv2, anchors: torch.Tensor, sizes=(128, 160, 192, 224, 256),
-                     count: int = TEST_CANVASES) -> list[dict]:  # fmt: skip
+def resolution_table(
+    model: YOLOv2,
+    anchors: torch.Tensor,
+    sizes: tuple[int, ...] = (128, 160, 192, 224, 256),
+    count: int = TEST_CANVASES,
+) -> list[dict]:
     """Table 3's shape: the same trained model evaluated at several input sizes.
 
     Each row has the mAP with the shipped batch-norm statistics (``map``) and with statistics
@@ -405,19 +376,13 @@ def resolution_table(model: YOLOv2, anchors: torch.Tensor, sizes=(128, 160, 192,
     return rows
 
 
-PAPER_MAP = {"yolov2_416": 76.8}
-
-
-def paper_figures() -> list:
+def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
     """The detector's test mAP and Darknet-19's operation count beside the paper's figures.
 
     Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
     """
-    from ..registry import Figure
-    from .darknet import Darknet19, count_ops
-
-    model, anchors, _ = load_pretrained()
-    scores = evaluate_detector(model, anchors)
+    pretrained = load("yolov2")
+    scores = evaluate_detector(pretrained.networks["model"], pretrained.tensors["anchors"])
     ops = count_ops(Darknet19(), 224) / 1e9
     return [
         Figure("YOLOv2", "digit canvases test mAP@0.5 (paper: VOC07 416)", "0.768", scores["map"], ">= 0.9"),
@@ -425,13 +390,8 @@ def paper_figures() -> list:
     ]
 
 
-def path_figures() -> list:
-    """Each Table 2 arm's mAP from the results file; the goal of each step is to beat the one before.
-
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
-    """
-    from ..registry import Figure
-
+def path_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
+    """Each Table 2 arm's mAP from the results file; the goal of each step is to beat the one before."""
     rows = list(read_path_results().values())
     paper = ("0.634", "0.658", "0.692", "0.744", "0.754", "0.768")  # Table 2, the steps we train
     figures = [Figure("YOLOv2", f"path: {rows[0]['label']} mAP@0.5", paper[0], rows[0]["map50"], "> 0.5")]
@@ -440,4 +400,3 @@ def path_figures() -> list:
         figures.append(Figure("YOLOv2", f"path: {row['label']} mAP@0.5", paper_map, row["map50"],
                               f">= {previous['map50']:.4f}"))  # fmt: skip
     return figures
-

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .boxes import box_iou, centre_to_corner, wh_iou
+from .boxes import centre_to_corner, pairwise_iou, wh_iou
 from .detector import decode, split_output
 from .wordtree import WordTree, hierarchical_loss
 
@@ -39,10 +39,7 @@ __all__ = ["RegionLossConfig", "region_loss"]
 
 @dataclass
 class RegionLossConfig:
-    """darknet's ``[region]`` settings (yolo-voc.cfg); the defaults are the paper's.
-
-    Taught in notebooks/02_yolo9000.ipynb §6 The detector (loss).
-    """
+    """darknet's ``[region]`` settings (yolo-voc.cfg); the defaults are the paper's."""
 
     object_scale: float = 5.0
     noobject_scale: float = 1.0
@@ -54,7 +51,7 @@ class RegionLossConfig:
     location: str = "direct"
     tree: WordTree | None = None  # YOLO9000: class targets are tree nodes, hierarchical softmax
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.match not in ("prior", "prediction"):
             raise ValueError(f"match must be 'prior' or 'prediction', got {self.match!r}")
 
@@ -67,6 +64,60 @@ def _check_targets(targets: list[torch.Tensor], batch: int) -> None:
             raise ValueError(f"each target must be (n, 5) = (class, cx, cy, w, h), got {tuple(t.shape)}")
         if len(t) and ((t[:, 3:] <= 0).any() or (t[:, 1:3] < 0).any() or (t[:, 1:3] >= 1).any()):
             raise ValueError("target boxes need centres in [0, 1) and positive sizes (normalised)")
+
+
+def _ignore_mask(boxes: torch.Tensor, targets: list[torch.Tensor], threshold: float) -> torch.Tensor:
+    """1 where a predicted box's best IoU with any truth of its image is ≤ threshold: (B, H, W, A)."""
+    batch, h, w, a, _ = boxes.shape
+    best_iou = torch.zeros(batch, h, w, a, device=boxes.device)
+    for i, t in enumerate(targets):
+        if len(t):
+            iou = pairwise_iou(
+                centre_to_corner(boxes[i].reshape(-1, 4)), centre_to_corner(t[:, 1:].to(boxes))
+            )
+            best_iou[i] = iou.max(dim=1).values.view(h, w, a)  # (H·W·A, n) → best over truths
+    return (best_iou <= threshold).float()
+
+
+def _assign(
+    boxes: torch.Tensor, targets: list[torch.Tensor], anchors: torch.Tensor, config: RegionLossConfig
+) -> dict[str, torch.Tensor]:
+    """Each truth's responsible box (in the cell of its centre) and the targets that box must hit.
+
+    One truth at a time; a later truth in the same cell and anchor overwrites an earlier one.
+    """
+    batch, h, w, a, _ = boxes.shape
+    device = boxes.device
+    out = {
+        "responsible": torch.zeros(batch, h, w, a, dtype=torch.bool, device=device),
+        "box": torch.zeros(batch, h, w, a, 4, device=device),  # σ(t_x), σ(t_y), t_w, t_h targets
+        "weight": torch.zeros(batch, h, w, a, device=device),  # coord_scale · (2 − w·h)
+        "iou": torch.zeros(batch, h, w, a, device=device),  # rescore: σ(t_o)'s target
+        "class": torch.zeros(batch, h, w, a, dtype=torch.long, device=device),
+    }
+    for i, t in enumerate(targets):
+        for label, cx, cy, bw, bh in t.tolist():
+            col, row = int(cx * w), int(cy * h)  # the cell holding the centre
+            truth_wh = torch.tensor([[bw * w, bh * h]], device=device)  # in grid cells
+            truth_box = centre_to_corner(torch.tensor([[cx, cy, bw, bh]], device=device))
+            if config.match == "prior":  # YOLOv2: the anchor whose shape fits best
+                n = int(wh_iou(truth_wh, anchors).argmax())
+            else:  # YOLOv1: the current prediction that overlaps best
+                n = int(pairwise_iou(centre_to_corner(boxes[i, row, col]), truth_box).argmax())
+            prior_w, prior_h = anchors[n].tolist()
+            if config.location == "direct":
+                tx, ty = cx * w - col, cy * h - row  # b_x = σ(t_x) + c_x  ⇒  σ(t_x) = b_x − c_x
+            else:
+                tx, ty = (cx * w - col - 0.5) / prior_w, (cy * h - row - 0.5) / prior_h
+            # b_w = p_w · e^{t_w}  ⇒  t_w = log(b_w / p_w)
+            tw, th = torch.log(truth_wh[0, 0] / prior_w), torch.log(truth_wh[0, 1] / prior_h)
+            out["box"][i, row, col, n] = torch.tensor([tx, ty, tw, th])
+            out["weight"][i, row, col, n] = config.coord_scale * (2.0 - bw * bh)  # small boxes weigh more
+            predicted = centre_to_corner(boxes[i, row, col, n][None])
+            out["iou"][i, row, col, n] = pairwise_iou(predicted, truth_box)[0, 0]
+            out["class"][i, row, col, n] = int(label)
+            out["responsible"][i, row, col, n] = True
+    return out
 
 
 def region_loss(
@@ -87,62 +138,30 @@ def region_loss(
     _check_targets(targets, batch)
     output = output.float()
     p = split_output(output, len(anchors))  # (B, H, W, A, 5+C)
-    _, h, w, a, _ = p.shape
     decoded = decode(output, anchors, config.location)
-    boxes = decoded["boxes"].detach()  # (B, H, W, A, 4)
-    objectness = decoded["objectness"]
-    anchors = anchors.to(output)
+    boxes = decoded["boxes"].detach()  # (B, H, W, A, 4) normalised (cx, cy, w, h)
+    objectness = decoded["objectness"]  # σ(t_o): (B, H, W, A)
+    noobject = _ignore_mask(boxes, targets, config.ignore_threshold)
+    wanted = _assign(boxes, targets, anchors.to(output), config)
+    responsible, free = wanted["responsible"], ~wanted["responsible"]
 
-    # Best IoU of every predicted box with any ground truth of its image → the ignore mask.
-    best_iou = torch.zeros(batch, h, w, a, device=output.device)
-    for i, t in enumerate(targets):
-        if len(t):
-            iou = box_iou(centre_to_corner(boxes[i].reshape(-1, 4)), centre_to_corner(t[:, 1:].to(output)))
-            best_iou[i] = iou.max(dim=1).values.view(h, w, a)
-    noobject = (best_iou <= config.ignore_threshold).float()
-
-    # Responsible boxes and their targets, one ground truth at a time (a later one overwrites).
-    responsible = torch.zeros(batch, h, w, a, dtype=torch.bool, device=output.device)
-    box_target = torch.zeros(batch, h, w, a, 4, device=output.device)
-    box_weight = torch.zeros(batch, h, w, a, device=output.device)
-    iou_target = torch.zeros(batch, h, w, a, device=output.device)
-    class_target = torch.zeros(batch, h, w, a, dtype=torch.long, device=output.device)
-    for i, t in enumerate(targets):
-        for label, cx, cy, bw, bh in t.tolist():
-            col, row = int(cx * w), int(cy * h)
-            truth_wh = torch.tensor([[bw * w, bh * h]], device=output.device)
-            truth_box = torch.tensor([[cx, cy, bw, bh]], device=output.device)
-            if config.match == "prior":
-                n = int(wh_iou(truth_wh, anchors).argmax())
-            else:
-                n = int(box_iou(centre_to_corner(boxes[i, row, col]), centre_to_corner(truth_box)).argmax())
-            prior_w, prior_h = anchors[n].tolist()
-            if config.location == "direct":
-                tx, ty = cx * w - col, cy * h - row  # targets for σ(t_x), σ(t_y)
-            else:
-                tx, ty = (cx * w - col - 0.5) / prior_w, (cy * h - row - 0.5) / prior_h
-            box_target[i, row, col, n] = torch.tensor(
-                [tx, ty, torch.log(truth_wh[0, 0] / prior_w), torch.log(truth_wh[0, 1] / prior_h)]
-            )
-            box_weight[i, row, col, n] = config.coord_scale * (2.0 - bw * bh)
-            predicted = centre_to_corner(boxes[i, row, col, n][None])
-            iou_target[i, row, col, n] = box_iou(predicted, centre_to_corner(truth_box))[0, 0]
-            class_target[i, row, col, n] = int(label)
-            responsible[i, row, col, n] = True
-
+    # coordinates: ½ · coord_scale · (2 − w·h) · Σ (target − prediction)² on σ(t_x), σ(t_y), t_w, t_h
     xy = torch.sigmoid(p[..., 0:2]) if config.location == "direct" else p[..., 0:2]
     box_prediction = torch.cat([xy, p[..., 2:4]], dim=-1)
-    coord = 0.5 * (box_weight * (box_target - box_prediction).square().sum(-1))[responsible].sum()
-    obj = 0.5 * config.object_scale * (iou_target - objectness).square()[responsible].sum()
-    free = ~responsible
+    coord = 0.5 * (wanted["weight"] * (wanted["box"] - box_prediction).square().sum(-1))[responsible].sum()
+    # objectness: ½ · object_scale · (IoU(prediction, truth) − σ(t_o))²
+    obj = 0.5 * config.object_scale * (wanted["iou"] - objectness).square()[responsible].sum()
+    # no object: ½ · noobject_scale · σ(t_o)², except boxes whose best IoU exceeds ignore_threshold
     noobj = 0.5 * config.noobject_scale * (noobject * objectness.square())[free].sum()
-    logits, wanted = p[..., 5:][responsible], class_target[responsible]
+    # class: softmax cross-entropy (or the hierarchical softmax over a WordTree)
+    logits, labels = p[..., 5:][responsible], wanted["class"][responsible]
     if not responsible.any():
         classes = output.new_zeros(())
     elif config.tree is None:
-        classes = config.class_scale * F.cross_entropy(logits, wanted, reduction="sum")
+        classes = config.class_scale * F.cross_entropy(logits, labels, reduction="sum")
     else:
-        classes = config.class_scale * hierarchical_loss(logits, wanted, config.tree).sum()
+        classes = config.class_scale * hierarchical_loss(logits, labels, config.tree).sum()
+    # warm-up: ½ · 0.01 · (box − prior)² while fewer than warmup_images have been seen
     prior = output.new_zeros(())
     if seen < config.warmup_images:
         centre = 0.5 if config.location == "direct" else 0.0  # the cell centre in each location form

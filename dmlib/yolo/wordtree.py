@@ -53,10 +53,7 @@ ENTITY = "n00001740"  # entity.n.01, the root of WordNet's nouns
 
 
 class WordTreeError(ValueError):
-    """The hypernym graph or a label cannot form a tree (unknown synset, cycle, no path to the root).
-
-    Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
-    """
+    """The hypernym graph or a label cannot form a tree (unknown synset, cycle, no path to the root)."""
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +120,7 @@ class WordTree:
     """A tree of synsets: ``nodes[i]`` has parent ``parent[i]`` (−1: a top-level node).
 
     Nodes are stored parents-first, so one pass in index order visits every parent before its
-    children. ``labels`` are the wnids that are classes. Taught in §10 Stronger.
+    children. ``labels`` are the wnids that are classes.
     """
 
     nodes: list[str]
@@ -162,6 +159,36 @@ class WordTree:
         return self.kids.get(node, [])
 
 
+def _splice(parent_of: dict[str, str], labels: set[str]) -> None:
+    """Remove, in place, every non-label node with a single child (its child takes its place)."""
+    children: dict[str, list[str]] = {}
+    for child, up in parent_of.items():
+        children.setdefault(up, []).append(child)
+    for node in [n for n in parent_of if n not in labels and len(children.get(n, [])) == 1]:
+        only = children[node][0]
+        parent_of[only] = parent_of[node]
+        children.setdefault(parent_of[node], []).remove(node)
+        children[parent_of[node]].append(only)
+        del parent_of[node]
+
+
+def _breadth_first(parent_of: dict[str, str], root: str) -> tuple[list[str], list[int]]:
+    """Nodes parents first (breadth-first from the root, children sorted by wnid) and parent indices."""
+    children: dict[str, list[str]] = {}
+    for child, up in sorted(parent_of.items()):
+        children.setdefault(up, []).append(child)
+    order, parent_index, frontier = [], [], [(root, -1)]
+    while frontier:
+        next_frontier = []
+        for node, node_index in frontier:
+            for child in children.get(node, []):
+                order.append(child)
+                parent_index.append(node_index)
+                next_frontier.append((child, len(order) - 1))
+        frontier = next_frontier
+    return order, parent_index
+
+
 def build_wordtree(
     labels: list[str],
     parents: dict[str, tuple[str, ...]] | None = None,
@@ -191,30 +218,9 @@ def build_wordtree(
         if len(all_paths[wnid]) > 1:
             add(min(all_paths[wnid], key=lambda path: sum(node not in parent_of for node in path[1:])))
 
-    label_set = set(labels)
     if splice:
-        children: dict[str, list[str]] = {}
-        for child, up in parent_of.items():
-            children.setdefault(up, []).append(child)
-        for node in [n for n in parent_of if n not in label_set and len(children.get(n, [])) == 1]:
-            only = children[node][0]
-            parent_of[only] = parent_of[node]
-            children.setdefault(parent_of[node], []).remove(node)
-            children[parent_of[node]].append(only)
-            del parent_of[node]
-    # Order parents first: breadth-first from the root, children sorted by wnid.
-    children = {}
-    for child, up in sorted(parent_of.items()):
-        children.setdefault(up, []).append(child)
-    order, parent_index, frontier = [], [], [(root, -1)]
-    while frontier:
-        next_frontier = []
-        for node, node_index in frontier:
-            for child in children.get(node, []):
-                order.append(child)
-                parent_index.append(node_index)
-                next_frontier.append((child, len(order) - 1))
-        frontier = next_frontier
+        _splice(parent_of, set(labels))
+    order, parent_index = _breadth_first(parent_of, root)
     return WordTree(order, parent_index, list(labels))
 
 
@@ -261,7 +267,6 @@ def predict(absolute: torch.Tensor, tree: WordTree, threshold: float = 0.5) -> l
     """Top-down prediction per row of (B, N) absolute probabilities: follow the most likely child
     while its probability is ≥ ``threshold``; returns the deepest node reached (−1 for none).
 
-    Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
@@ -283,7 +288,6 @@ def hierarchical_loss(logits: torch.Tensor, labels: torch.Tensor, tree: WordTree
     """Summed −log Pr(node | parent) over each label's path: the loss only at or above its level.
 
     ``logits`` (B, N), ``labels`` (B,) node indices. Returns the per-example loss (B,).
-    Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
     if labels.dim() != 1 or len(labels) != len(logits):
         raise ValueError("labels must be (B,) node indices matching logits (B, N)")

@@ -25,25 +25,28 @@ test file ships, so its first 8000 images build training data and the last 2000 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from ..data import load_fashion_mnist, load_mnist
-from ..data.canvases import CANVAS_SIZE, ink_crops, paste_canvases
+from ..figures import Figure
 from ..training import (
-    config_from_sidecar,
-    cpu_supports_bf16,
+    Pretrained,
+    Trained,
+    autocast,
     default_device,
-    half_precision,
-    load_checkpoint,
+    optimiser_step,
     run_training,
-    save_checkpoint,
     seed_everything,
+    ship,
 )
 from .boxes import mean_average_precision
+from .canvases import CANVAS_SIZE, ink_crops, paste_canvases
 from .clusters import kmeans_anchors
 from .detector import DetectorConfig, YOLOv2, decode, grid_size
 from .experiments import detect, truths_as_corners
@@ -56,9 +59,10 @@ __all__ = [
     "YOLO9000Config",
     "classification_loss",
     "evaluate_joint",
+    "build",
     "fine_class_probs",
-    "load_pretrained",
     "mini_wordtree",
+    "paper_figures",
     "train",
     "train_and_save",
 ]
@@ -116,7 +120,7 @@ def mini_wordtree() -> WordTree:
 
 
 def class_nodes() -> torch.Tensor:
-    """Tree node index of each fine class (20,). Taught in §11 Joint training."""
+    """Tree node index of each fine class (20,)."""
     tree = mini_wordtree()
     return torch.tensor([tree.index[wnid] for wnid in CLASS_SYNSETS])
 
@@ -141,7 +145,9 @@ def _objects(split: str) -> tuple[list[torch.Tensor], torch.Tensor]:
     return crops, torch.cat([digit_labels, clothes_labels[part] + 10])
 
 
-def canvases(split: str, indices, kind: str = "detection", seed: int = 0):
+def canvases(
+    split: str, indices: Iterable[int], kind: str = "detection", seed: int = 0
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Mixed digit-and-clothes canvases: images (N, 1, 160, 160) and targets (n, 5) with *fine* labels.
 
     ``kind="classification"`` puts one object on each canvas. Taught in §11 Joint training.
@@ -181,12 +187,12 @@ class YOLO9000Config:
 
 
 def checkpoint_name(config: YOLO9000Config) -> str:
-    """``yolo9000`` (joint) or ``yolo9000_detection_only``. Taught in §11 Joint training."""
+    """``yolo9000`` (joint) or ``yolo9000_detection_only``."""
     return "yolo9000" if config.joint else "yolo9000_detection_only"
 
 
 def build_model(config: YOLO9000Config) -> YOLOv2:
-    """YOLOv2 whose class outputs are the tree's nodes. Taught in §11 Joint training."""
+    """YOLOv2 whose class outputs are the tree's nodes."""
     return YOLOv2(
         DetectorConfig(
             classes=len(mini_wordtree()), anchors=config.anchors, width=config.width, in_channels=1
@@ -205,7 +211,6 @@ def classification_loss(
 
     The box (any cell, any anchor) with the highest σ(t_o)·Pr(label) gets the hierarchical class loss
     and, if σ(t_o) < 0.3, an objectness pull up to 0.3; every other box gets the no-object term.
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
     """
     if labels.dim() != 1 or len(labels) != len(output):
         raise ValueError("labels must be (B,) tree node indices, one per image")
@@ -238,10 +243,7 @@ def classification_loss(
 
 
 def fine_class_probs(logits: torch.Tensor) -> torch.Tensor:
-    """Absolute Pr(fine class | object) of the 20 classes from tree logits (..., N) → (..., 20).
-
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
-    """
+    """Absolute Pr(fine class | object) of the 20 classes from tree logits (..., N) → (..., 20)."""
     tree = mini_wordtree()
     return absolute_log_probs(conditional_log_probs(logits.float(), tree), tree)[..., class_nodes()].exp()
 
@@ -251,11 +253,8 @@ def _anchor_priors(seed: int, anchors: int) -> torch.Tensor:
     return kmeans_anchors(torch.cat(targets)[:, 3:], anchors, seed=seed)[0]
 
 
-def train(config: YOLO9000Config) -> dict:
-    """Train the joint (or detection-only) model; return ``{"model", "anchors", "history", "wall_time_s"}``.
-
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
-    """
+def train(config: YOLO9000Config) -> Trained:
+    """Train the joint (or detection-only) model; return it (eval mode, CPU), its priors and history."""
     seed_everything(config.seed)
     device = default_device()
     tree = mini_wordtree()
@@ -265,7 +264,6 @@ def train(config: YOLO9000Config) -> dict:
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda i: min(1.0, (i + 1) / 100) * (0.1 if i >= 0.8 * config.steps else 1.0)
     )
-    use_bf16 = config.bf16 and device.type == "cpu" and cpu_supports_bf16()
     loss_settings = RegionLossConfig(tree=tree)
     grid_anchors = anchors * grid_size(CANVAS_SIZE)
     n_classification = round(config.batch_size * config.classification_share) if config.joint else 0
@@ -287,7 +285,7 @@ def train(config: YOLO9000Config) -> dict:
             )
             images = torch.cat([images, extra])
             labels = nodes[torch.cat([t[:, 0] for t in extra_targets]).long()]
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+        with autocast(device, config.bf16):
             output = model(images.to(device))
         loss, parts = region_loss(
             output[:n_detection], targets, grid_anchors, loss_settings, seen=i * n_detection
@@ -298,22 +296,15 @@ def train(config: YOLO9000Config) -> dict:
             )
             loss = loss + extra_loss
             parts.update(extra_parts)
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-        optimiser.step()
+        optimiser_step(optimiser, loss, clip=10.0)
         schedule.step()
         return {"loss": loss.item(), **parts}
 
     start = time.perf_counter()
     model.train()
     history = run_training(step, config.steps, desc=checkpoint_name(config), log_every=10)
-    return {
-        "model": model.eval().cpu(),
-        "anchors": anchors,
-        "history": history,
-        "wall_time_s": time.perf_counter() - start,
-    }
+    wall = time.perf_counter() - start
+    return Trained({"model": model.eval().cpu()}, history, wall, tensors={"anchors": anchors})
 
 
 @torch.no_grad()
@@ -346,56 +337,40 @@ def evaluate_joint(
     }
 
 
+def build(config: YOLO9000Config) -> dict[str, nn.Module]:
+    """The networks a YOLO9000 checkpoint holds: ``{"model": YOLOv2}``."""
+    return {"model": build_model(config)}
+
+
 def train_and_save(config: YOLO9000Config, folder: Path | None = None) -> str:
-    """Train, evaluate the shipped (float16) weights and save the checkpoint. Taught in §11 Joint training."""
-    result = train(config)
-    model = result["model"]
-    shipped = half_precision(model.state_dict())
-    model.load_state_dict(shipped)
-    scores = evaluate_joint(model, result["anchors"])
-    chance = evaluate_joint(model, result["anchors"], shuffle_labels=True)
-    name = checkpoint_name(config)
-    save_checkpoint(
-        name,
-        {"model": shipped, "anchors": result["anchors"]},
-        config=asdict(config),
-        seed=config.seed,
-        metrics={
+    """Train, evaluate the shipped (float16) weights and save the checkpoint."""
+    trained = train(config)
+    anchors = trained.tensors["anchors"]
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        scores = evaluate_joint(networks["model"], anchors)
+        chance = evaluate_joint(networks["model"], anchors, shuffle_labels=True)
+        return {
             "test_map50_unboxed": scores["map_unboxed"],
             "test_map50_boxed": scores["map_boxed"],
             "test_map50_all": scores["map"],
             "chance_map50_unboxed": chance["map_unboxed"],
-        },
-        wall_time_s=result["wall_time_s"],
-        history=result["history"],
-        folder=folder,
-    )
+        }
+
+    name = checkpoint_name(config)
+    ship(name, trained, config, measure, folder)
     return name
 
 
-def load_pretrained(joint: bool = True) -> tuple[YOLOv2, torch.Tensor, dict]:
-    """The shipped joint (or detection-only) model, its priors and sidecar. Taught in §11 Joint training."""
-    config = replace(YOLO9000Config(), joint=joint)
-    name = checkpoint_name(config)
-    command = "python -m dmlib train yolo9000" + ("" if joint else " --no-joint")
-    tensors, sidecar = load_checkpoint(name, train_command=command)
-    model = build_model(config_from_sidecar(YOLO9000Config, sidecar, command))
-    model.load_state_dict(tensors["model"])
-    return model.eval(), tensors["anchors"].float(), sidecar
-
-
-def paper_figures() -> list:
+def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
     """Unboxed-class mAP of the joint model against the detection-only model and chance.
 
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
+    Taught in notebooks/02_yolo9000.ipynb §0 Setup.
     """
-    from ..registry import Figure
-
-    joint, anchors, _ = load_pretrained(True)
-    detection_only, anchors_d, _ = load_pretrained(False)
-    ours = evaluate_joint(joint, anchors)
-    baseline = evaluate_joint(detection_only, anchors_d)
-    chance = evaluate_joint(joint, anchors, shuffle_labels=True)
+    joint, detection_only = load("yolo9000"), load("yolo9000_detection_only")
+    ours = evaluate_joint(joint.networks["model"], joint.tensors["anchors"])
+    baseline = evaluate_joint(detection_only.networks["model"], detection_only.tensors["anchors"])
+    chance = evaluate_joint(joint.networks["model"], joint.tensors["anchors"], shuffle_labels=True)
     return [
         Figure(
             "YOLO9000",

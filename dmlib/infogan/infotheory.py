@@ -14,9 +14,11 @@ All quantities are in nats (natural log). Distributions are 1-D probability vect
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 
 __all__ = [
     "conditional_entropy",
@@ -33,7 +35,7 @@ __all__ = [
 _TOL = 1e-6
 
 
-def _distribution(p, name: str) -> np.ndarray:
+def _distribution(p: ArrayLike, name: str) -> np.ndarray:
     array = np.asarray(p, dtype=np.float64)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D probability vector, got shape {array.shape}")
@@ -42,7 +44,7 @@ def _distribution(p, name: str) -> np.ndarray:
     return array
 
 
-def _joint(joint, name: str = "joint") -> np.ndarray:
+def _joint(joint: ArrayLike, name: str = "joint") -> np.ndarray:
     table = np.asarray(joint, dtype=np.float64)
     if table.ndim != 2:
         raise ValueError(f"{name} must be a 2-D table P[x, y], got shape {table.shape}")
@@ -58,13 +60,13 @@ def _plogq(p: np.ndarray, q: np.ndarray) -> float:
     return float((p[support] * np.log(q[support])).sum())
 
 
-def entropy(p) -> float:
+def entropy(p: ArrayLike) -> float:
     """H(p) = −Σ p log p, in nats. Taught in notebooks/01_infogan.ipynb §3.1 Entropy."""
     p = _distribution(p, "p")
     return -_plogq(p, p)
 
 
-def cross_entropy(p, q) -> float:
+def cross_entropy(p: ArrayLike, q: ArrayLike) -> float:
     """H(p, q) = −Σ p log q: nats to code samples of p with a code built for q (§3.2).
 
     Taught in notebooks/01_infogan.ipynb §3.2 Cross-entropy.
@@ -75,12 +77,12 @@ def cross_entropy(p, q) -> float:
     return -_plogq(p, q)
 
 
-def kl_divergence(p, q) -> float:
+def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     """KL(p ‖ q) = H(p, q) − H(p) ≥ 0, zero iff p = q. Taught in §3.2 Cross-entropy."""
     return cross_entropy(p, q) - entropy(p)
 
 
-def conditional_entropy(joint) -> float:
+def conditional_entropy(joint: ArrayLike) -> float:
     """H(X | Y) = −Σ P(x, y) log P(x | y) for a table ``joint[x, y]`` (§3.3).
 
     Taught in notebooks/01_infogan.ipynb §3.3 Mutual information.
@@ -92,7 +94,7 @@ def conditional_entropy(joint) -> float:
     return -_plogq(table.ravel(), cond.ravel())
 
 
-def mutual_information(joint) -> float:
+def mutual_information(joint: ArrayLike) -> float:
     """I(X; Y) = KL(P(x, y) ‖ P(x) P(y)) for a table ``joint[x, y]`` (§3.3 Mutual information).
 
     Taught in notebooks/01_infogan.ipynb §3.3 Mutual information.
@@ -102,7 +104,7 @@ def mutual_information(joint) -> float:
     return kl_divergence(table.ravel(), independent.ravel())
 
 
-def posterior(joint) -> np.ndarray:
+def posterior(joint: ArrayLike) -> np.ndarray:
     """P(x | y) as a table ``[x, y]`` (columns sum to 1) — the true posterior Q should learn (§5).
 
     Taught in notebooks/01_infogan.ipynb §5.2 The variational bound.
@@ -114,7 +116,7 @@ def posterior(joint) -> np.ndarray:
     return table / p_y
 
 
-def variational_mi_bound(joint, q_posterior) -> float:
+def variational_mi_bound(joint: ArrayLike, q_posterior: ArrayLike) -> float:
     """L_I = E_{c, x}[log Q(c | x)] + H(c) for a channel ``joint[c, x]`` and a guess Q[c, x].
 
     Equals I(c; x) when Q is the true posterior and is lower otherwise (the gap is
@@ -129,7 +131,12 @@ def variational_mi_bound(joint, q_posterior) -> float:
     return _plogq(table.ravel(), q.ravel()) + entropy(table.sum(1))
 
 
-def lemma_5_1(joint, f, n_samples: int = 200_000, seed: int = 0) -> tuple[float, float]:
+def lemma_5_1(
+    joint: ArrayLike,
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    n_samples: int = 200_000,
+    seed: int = 0,
+) -> tuple[float, float]:
     """Monte-Carlo check of Lemma 5.1: E_{x, y|x}[f(x, y)] = E_{x, y|x, x'|y}[f(x', y)].
 
     Samples x ~ P(X), y ~ P(Y | x), then x' ~ P(X | y), and returns both sample means.
@@ -160,7 +167,7 @@ def _sample_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def gaussian_log_likelihood(x: torch.Tensor, mean: torch.Tensor, log_std: torch.Tensor) -> torch.Tensor:
     """log N(x; mean, exp(log_std)²) summed over the last axis: InfoGAN's Q for c2, c3.
 
-    Shapes (B, D) → (B,). Taught in notebooks/01_infogan.ipynb §5.2 (continuous codes).
+    Shapes (B, D) → (B,).
     """
     if not (x.shape == mean.shape == log_std.shape):
         raise ValueError(

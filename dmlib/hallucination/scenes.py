@@ -55,7 +55,7 @@ def _grid(count: int) -> tuple[torch.Tensor, torch.Tensor]:
     return u.reshape(-1), v.reshape(-1)
 
 
-def _disc(u, v, radius, y, up):
+def _disc(u: torch.Tensor, v: torch.Tensor, radius: float, y: float, up: bool) -> dict[str, torch.Tensor]:
     """Points and normals of a horizontal disc (area-uniform: r = R·√u)."""
     r, phi = radius * u.sqrt(), 2 * math.pi * v
     points = torch.stack([r * phi.cos(), torch.full_like(r, y), r * phi.sin()], -1)
@@ -160,7 +160,9 @@ def render_scenes(
     return {key: torch.cat([p[key] for p in parts]) for key in parts[0]}
 
 
-def _place(kinds, rotation, scale, centre):
+def _place(
+    kinds: torch.Tensor, rotation: torch.Tensor, scale: torch.Tensor, centre: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """World-space points and normals of each scene's primitive: (n, K, 3) each, K padded by repeats."""
     templates = _templates()
     longest = max(len(p) for p, _ in templates)
@@ -175,12 +177,12 @@ def _place(kinds, rotation, scale, centre):
     return world, torch.einsum("nij,nkj->nki", rotation, normals)
 
 
-def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
-    g = torch.Generator().manual_seed(seed)
+def _scene_parameters(n: int, g: torch.Generator, size: int) -> dict[str, torch.Tensor]:
+    """Every random choice of ``n`` scenes, drawn from ``g`` in a fixed order (the data depend on it)."""
     label = torch.randint(len(CLASSES), (n,), generator=g)
     clutter_kind = torch.randint(len(CLASSES), (n,), generator=g)
-    distance = 2.8 + 1.4 * torch.rand(n, generator=g)
-    spread = 0.35 * distance / FOCAL
+    distance = 2.8 + 1.4 * torch.rand(n, generator=g)  # object centre's z
+    spread = 0.35 * distance / FOCAL  # keeps the object in view
     centre = torch.stack(
         [
             spread * (2 * torch.rand(n, generator=g) - 1),
@@ -191,7 +193,7 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
     )
     scale = 0.75 + 0.35 * torch.rand(n, generator=g)
     rotation = _rotations(n, g)
-    side = torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0)
+    side = torch.where(torch.rand(n, generator=g) < 0.5, -1.0, 1.0)  # the distractor's side of the object
     clutter_centre = torch.stack(
         [
             side * (0.7 + 0.3 * torch.rand(n, generator=g)) * (distance + 0.9) / FOCAL,
@@ -202,27 +204,30 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
     )
     clutter_scale = 0.35 + 0.2 * torch.rand(n, generator=g)
     clutter_rotation = _rotations(n, g)
-    wall_normal = F.normalize(
-        torch.cat([0.25 * (2 * torch.rand(n, 2, generator=g) - 1), -torch.ones(n, 1)], 1), dim=1
-    )
-    light = F.normalize(
-        torch.randn(n, 3, generator=g) * torch.tensor([1.0, 1.0, 0.3]) + torch.tensor([0, 0, 1.0]), dim=1
-    )
-    object_paint = _texture_params(n, g, contrast=OBJECT_CONTRAST)
-    clutter_paint, wall_paint = _texture_params(n, g), _texture_params(n, g)
-    noise = 0.04 * torch.randn(n, size * size, 3, generator=g)
+    tilt = 0.25 * (2 * torch.rand(n, 2, generator=g) - 1)
+    wall_normal = F.normalize(torch.cat([tilt, -torch.ones(n, 1)], 1), dim=1)  # (n, 3), facing the camera
+    light = torch.randn(n, 3, generator=g) * torch.tensor([1.0, 1.0, 0.3]) + torch.tensor([0, 0, 1.0])
+    return {
+        "label": label, "clutter_kind": clutter_kind, "centre": centre, "scale": scale, "rotation": rotation,
+        "clutter_centre": clutter_centre, "clutter_scale": clutter_scale,
+        "clutter_rotation": clutter_rotation,
+        "wall_normal": wall_normal, "light": F.normalize(light, dim=1),
+        "object_paint": _texture_params(n, g, contrast=OBJECT_CONTRAST),
+        "clutter_paint": _texture_params(n, g), "wall_paint": _texture_params(n, g),
+        "noise": 0.04 * torch.randn(n, size * size, 3, generator=g),
+    }  # fmt: skip
 
-    # Both solids as dense surface point clouds, projected through a pinhole and z-buffered.
-    obj_points, obj_normals = _place(label, rotation, scale, centre)
-    clu_points, clu_normals = _place(clutter_kind, clutter_rotation, clutter_scale, clutter_centre)
-    points = torch.cat([obj_points, clu_points], 1)  # (n, 2K, 3)
-    normals = torch.cat([obj_normals, clu_normals], 1)
-    is_object = torch.cat([torch.ones(obj_points.shape[1]), torch.zeros(clu_points.shape[1])]).bool()
+
+def _zbuffer(points: torch.Tensor, size: int) -> torch.Tensor:
+    """Project (n, K, 3) points through the pinhole; per pixel, the index of the nearest sample or −1.
+
+    Each sample covers the 2 × 2 pixels nearest to it (splatting), so no pixel of a surface is left
+    without a sample. Returns (n · size · size,) flat indices into ``points.view(-1, 3)``.
+    """
+    n = points.shape[0]
     z = points[..., 2]
-    # Each sample covers the 2 × 2 pixels nearest to it (splatting), so no pixel of a surface is
-    # left without a sample; the z-buffer keeps the nearest sample per pixel.
-    x_pixel = (points[..., 0] / z * FOCAL + 1) / 2 * size - 0.5
-    y_pixel = (1 - points[..., 1] / z * FOCAL) / 2 * size - 0.5
+    x_pixel = (points[..., 0] / z * FOCAL + 1) / 2 * size - 0.5  # x / z · f, then to pixel units
+    y_pixel = (1 - points[..., 1] / z * FOCAL) / 2 * size - 0.5  # image rows grow downward
     sample = torch.arange(points.shape[0] * points.shape[1]).view(-1)
     base = torch.arange(n)[:, None] * size
 
@@ -242,11 +247,28 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
         pixel, key = splat(dy, dx)
         winner = (key == nearest[pixel]) & key.isfinite()
         point_id.scatter_reduce_(0, pixel[winner], sample[winner], "amax")
+    return point_id
 
-    # Every pixel's ray, the wall behind everything, and whichever surface is nearest.
+
+def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    scene = _scene_parameters(n, g, size)
+
+    # 1. Both solids as dense surface point clouds, projected through a pinhole and z-buffered.
+    obj_points, obj_normals = _place(scene["label"], scene["rotation"], scene["scale"], scene["centre"])
+    clu_points, clu_normals = _place(
+        scene["clutter_kind"], scene["clutter_rotation"], scene["clutter_scale"], scene["clutter_centre"]
+    )
+    points = torch.cat([obj_points, clu_points], 1)  # (n, 2K, 3)
+    normals = torch.cat([obj_normals, clu_normals], 1)
+    is_object = torch.cat([torch.ones(obj_points.shape[1]), torch.zeros(clu_points.shape[1])]).bool()
+    point_id = _zbuffer(points, size)
+
+    # 2. Every pixel's ray, the wall behind everything, and whichever surface is nearest: the depth map.
     coords = (torch.arange(size) + 0.5) / size * 2 - 1
     v, u = torch.meshgrid(-coords, coords, indexing="ij")
     rays = torch.stack([u / FOCAL, v / FOCAL, torch.ones_like(u)], -1).view(1, -1, 3)  # z-normalised
+    wall_normal = scene["wall_normal"]
     wall_z = (wall_normal[:, 2] * WALL_Z)[:, None] / (rays * wall_normal[:, None]).sum(-1)  # (n, P)
     hit = point_id.view(n, -1) >= 0
     safe_id = point_id.view(n, -1).clamp(min=0)
@@ -258,22 +280,22 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
     surface_point = torch.where(hit[..., None], flat_points[safe_id], rays * wall_z[..., None])
     on_object = hit & is_object[safe_id % is_object.numel()]
 
-    local = torch.einsum("nji,npj->npi", rotation, surface_point - centre[:, None]) / scale[:, None, None]
-    colour = torch.where(
-        on_object[..., None],
-        _texture(local, object_paint),
-        torch.where(
-            hit[..., None],
-            _texture(surface_point * 1.5, clutter_paint),
-            _texture(surface_point * 0.6, wall_paint),
-        ),
+    # 3. Colour: each surface's procedural paint (the object's in its own frame), flat-ish Lambertian
+    #    shading  0.6 + 0.4 · max(0, n · l), and pixel noise.
+    local = torch.einsum("nji,npj->npi", scene["rotation"], surface_point - scene["centre"][:, None])
+    local = local / scene["scale"][:, None, None]
+    background = torch.where(
+        hit[..., None],
+        _texture(surface_point * 1.5, scene["clutter_paint"]),
+        _texture(surface_point * 0.6, scene["wall_paint"]),
     )
-    shade = 0.6 + 0.4 * (normal * -light[:, None]).sum(-1).clamp(min=0)
-    rgb = (colour * shade[..., None] + noise).clamp(0, 1)
+    colour = torch.where(on_object[..., None], _texture(local, scene["object_paint"]), background)
+    shade = 0.6 + 0.4 * (normal * -scene["light"][:, None]).sum(-1).clamp(min=0)
+    rgb = (colour * shade[..., None] + scene["noise"]).clamp(0, 1)
     return {
         "rgb": rgb.permute(0, 2, 1).reshape(n, 3, size, size),
         "depth": depth.view(n, 1, size, size),
-        "label": label,
+        "label": scene["label"],
         "mask": on_object.view(n, 1, size, size),
     }
 

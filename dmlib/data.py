@@ -40,26 +40,17 @@ RESTORE_HINT = (
 
 
 class DataFileError(RuntimeError):
-    """A shipped data file is missing, corrupt or does not match its checksum.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """A shipped data file is missing, corrupt or does not match its checksum."""
 
 
 def data_dir() -> Path:
-    """The course's ``data/`` folder (``$DMLIB_DATA`` overrides it).
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """The course's ``data/`` folder (``$DMLIB_DATA`` overrides it)."""
     override = os.environ.get("DMLIB_DATA")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "data"
+    return Path(override) if override else Path(__file__).resolve().parents[1] / "data"
 
 
 def sha256_of(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """Hex sha256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -81,7 +72,7 @@ def _manifest(root: Path) -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _verified(path: Path, size: int, mtime: float, expected: str) -> bool:
+def _verified(path: Path, size: int, mtime: float, expected: str) -> bool:  # noqa: ARG001
     # Keyed on size and mtime, so a file that changes on disk is hashed again.
     return sha256_of(path) == expected
 
@@ -90,7 +81,6 @@ def data_file(rel: str) -> Path:
     """Path of a shipped file, after checking it exists and matches the manifest.
 
     ``rel`` is relative to ``data/``, e.g. ``"mnist/t10k-labels-idx1-ubyte.gz"``.
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
     """
     if not isinstance(rel, str) or not rel:
         raise ValueError(f"rel must be a non-empty path inside data/, got {rel!r}")
@@ -118,7 +108,7 @@ def read_idx(path: str | Path) -> torch.Tensor:
     """Read a (gzip-compressed) IDX file, the MNIST format, into a tensor.
 
     The header is two zero bytes, a dtype code, the number of dimensions, then one big-endian
-    uint32 per dimension. Taught in notebooks/01_infogan.ipynb §0 Setup.
+    uint32 per dimension.
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -152,10 +142,7 @@ def _load_idx_pair(folder: str, split: str, splits: tuple[str, ...]) -> tuple[to
 
 
 def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
-    """MNIST digits as ``(images uint8 (N, 28, 28), labels int64 (N,))``; N = 60000 or 10000.
-
-    Taught in notebooks/01_infogan.ipynb §0 Setup.
-    """
+    """MNIST digits as ``(images uint8 (N, 28, 28), labels int64 (N,))``; N = 60000 or 10000."""
     return _load_idx_pair("mnist", split, ("train", "test"))
 
 

@@ -15,13 +15,14 @@ detector learns on a dataset built here, deterministically, from the shipped MNI
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import load_mnist
+from ..data import load_mnist
 
 __all__ = ["CANVAS_SIZE", "digit_canvases", "ink_crops", "paste_canvases"]
 
@@ -33,10 +34,7 @@ GAP = 2  # pixels kept free between digits
 
 
 def ink_crops(images: torch.Tensor) -> list[torch.Tensor]:
-    """Each uint8 image (N, H, W) cropped to the rows and columns that hold ink, as floats in [0, 1].
-
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
-    """
+    """Each uint8 image (N, H, W) cropped to the rows and columns that hold ink, as floats in [0, 1]."""
     crops = []
     for image in images:
         rows = torch.nonzero(image.amax(1) > 0).squeeze(1)
@@ -56,7 +54,13 @@ def _overlaps(box: tuple[int, int, int, int], placed: list[tuple[int, int, int, 
     return any(x1 < b[2] + GAP and b[0] < x2 + GAP and y1 < b[3] + GAP and b[1] < y2 + GAP for b in placed)
 
 
-def _canvas(crops, labels, rng: np.random.Generator, size: int, counts=(MIN_DIGITS, MAX_DIGITS)):
+def _canvas(
+    crops: list[torch.Tensor],
+    labels: torch.Tensor,
+    rng: np.random.Generator,
+    size: int,
+    counts: tuple[int, int] = (MIN_DIGITS, MAX_DIGITS),
+) -> tuple[torch.Tensor, torch.Tensor]:
     canvas = torch.zeros(size, size)
     placed, targets = [], []
     for _ in range(int(rng.integers(counts[0], counts[1] + 1))):
@@ -79,11 +83,16 @@ def _canvas(crops, labels, rng: np.random.Generator, size: int, counts=(MIN_DIGI
     return canvas, torch.tensor(targets).reshape(-1, 5)
 
 
-def paste_canvases(crops, labels, indices, seed: int, split_key: int, size: int = CANVAS_SIZE, counts=(2, 5)):
-    """Canvases built from any pool of ink crops and labels (see :func:`digit_canvases`).
-
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
-    """
+def paste_canvases(
+    crops: list[torch.Tensor],
+    labels: torch.Tensor,
+    indices: Iterable[int],
+    seed: int,
+    split_key: int,
+    size: int = CANVAS_SIZE,
+    counts: tuple[int, int] = (2, 5),
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Canvases built from any pool of ink crops and labels (see :func:`digit_canvases`)."""
     images, targets = [], []
     for i in indices:
         rng = np.random.default_rng([seed, split_key, int(i)])
@@ -94,12 +103,12 @@ def paste_canvases(crops, labels, indices, seed: int, split_key: int, size: int 
 
 
 def digit_canvases(
-    split: str, indices, seed: int = 0, size: int = CANVAS_SIZE
+    split: str, indices: Iterable[int], seed: int = 0, size: int = CANVAS_SIZE
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Canvases ``indices`` of a split: images (N, 1, size, size) in [0, 1] and targets.
 
     ``targets[i]`` is (n, 5) = (digit, cx, cy, w, h), normalised by the canvas size.
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    Taught in notebooks/02_yolo9000.ipynb §0 Setup.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")

@@ -1,0 +1,71 @@
+"""Modality hallucination's exercise checkers: the loss, H's initialisation, fused accuracy.
+
+Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises (protocol: :mod:`dmlib.exercises`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from ..exercises import checker, compare
+from .model import ModalityNet, hallucination_loss
+
+__all__ = [
+    "check_fused_accuracy",
+    "check_h_init",
+    "check_hallucination_loss",
+]
+
+
+@checker
+def check_hallucination_loss(fn: Callable[..., torch.Tensor], trials: int = 10) -> None:
+    """Hallucination exercise 1: ``fn(a_depth, a_halluc)`` = ‖σ(A_D) − σ(A_H)‖² per example, batch mean.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+
+    generator = torch.Generator().manual_seed(7)
+    for _ in range(trials):
+        a_d, a_h = torch.randn(2, 4, 3, 2, 2, generator=generator) * 3
+        compare("hallucination loss", fn(a_d, a_h), float(hallucination_loss(a_d, a_h)), a_d[0].flatten())
+    print(f"✓ hallucination loss correct on {trials} random activation pairs")
+
+
+@checker
+def check_h_init(fn: Callable, trials: int = 1) -> None:  # noqa: ARG001 - one deterministic case
+    """Hallucination exercise 2: ``fn(depth_net)`` returns H initialised as the paper does it.
+
+    H must compute exactly what D computes, with its *own* parameters: training H afterwards must
+    not move D (which serves as H's fixed target). Taught in §10 Exercises.
+    """
+
+    torch.manual_seed(9)
+    depth_net = ModalityNet().eval()
+    h_net = fn(depth_net)
+    if not isinstance(h_net, ModalityNet) or h_net is depth_net:
+        raise AssertionError("return a new ModalityNet, not D itself")
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        if not torch.allclose(h_net.eval()(x), depth_net(x)):
+            raise AssertionError("H does not compute what D computes: copy every weight (and BN statistic)")
+        next(h_net.parameters()).add_(1.0)
+        if torch.allclose(h_net(x), depth_net(x)):
+            raise AssertionError("H shares its parameters with D: changing H changed D (use copy.deepcopy)")
+    print("✓ H starts as an independent copy of D")
+
+
+@checker
+def check_fused_accuracy(fn: Callable[..., float], trials: int = 10) -> None:
+    """Hallucination exercise 3: ``fn(scores_a, scores_b, labels)`` = accuracy of the averaged scores.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    generator = torch.Generator().manual_seed(8)
+    for _ in range(trials):
+        a, b = torch.randn(2, 50, 5, generator=generator)
+        labels = torch.randint(5, (50,), generator=generator)
+        expected = float(((a + b) / 2).argmax(1).eq(labels).float().mean())
+        compare("fused accuracy", fn(a, b, labels), expected, labels[:8])
+    print(f"✓ fused accuracy correct on {trials} random score pairs")

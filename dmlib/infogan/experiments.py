@@ -1,0 +1,340 @@
+"""InfoGAN's training (App. C) and evaluation (§7.2, Fig. 1–2): what ``python -m dmlib train infogan`` runs.
+
+Taught in notebooks/01_infogan.ipynb §6 Training and §7 Results.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy.optimize import linear_sum_assignment
+from scipy.stats import spearmanr
+from torch import nn
+
+from ..data import load_mnist
+from ..figures import Figure
+from ..training import (
+    Pretrained,
+    Trained,
+    autocast,
+    default_device,
+    optimiser_step,
+    read_history,
+    run_training,
+    seed_everything,
+    ship,
+)
+from .model import (
+    Codes,
+    DiscriminatorQ,
+    Generator,
+    InfoGANConfig,
+    build,
+    check_images,
+    info_loss,
+    info_terms,
+    sample_codes,
+    split_q,
+)
+
+__all__ = [
+    "checkpoint_name",
+    "code_factor_correlations",
+    "evaluate_c1",
+    "fixed_noise",
+    "generate",
+    "match_clusters",
+    "mutual_information_curve",
+    "paper_figures",
+    "predict_c1",
+    "shape_measures",
+    "sweep",
+    "train",
+    "train_and_save",
+]
+
+# ---------------------------------------------------------------------------------------------
+# 4. Training
+# ---------------------------------------------------------------------------------------------
+
+
+def train(config: InfoGANConfig) -> Trained:
+    """Train InfoGAN (or the plain-GAN arm when ``lambda_info == 0``) on MNIST-train.
+
+    Returns the networks ``G`` and ``DQ`` (eval mode, CPU); the history logs per step the D and G
+    losses and L_I = H(c1) − CE for the categorical code, in nats (Fig. 1).
+    Taught in notebooks/01_infogan.ipynb §6 Training.
+    """
+    if config.lambda_info < 0:
+        raise ValueError(f"lambda_info must be >= 0, got {config.lambda_info}")
+    generator = seed_everything(config.seed)
+    device = default_device()
+    images, _ = load_mnist("train")
+    data = images.float().div_(255.0).unsqueeze(1).to(device)  # (60000, 1, 28, 28), one copy
+    del images
+    G, DQ = (net.to(device) for net in build(config).values())
+    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1, 0.999))
+    opt_d = torch.optim.Adam(DQ.parameters(), lr=config.lr_d, betas=(config.beta1, 0.999))
+    plain_gan = config.lambda_info == 0
+    h_c1 = math.log(config.n_categories)  # H(c1), the constant in L_I = H(c) − CE
+    ones = torch.ones(config.batch_size, device=device)
+    zeros = torch.zeros(config.batch_size, device=device)
+
+    def step(_: int) -> dict[str, float]:
+        real = data[torch.randint(len(data), (config.batch_size,), generator=generator)]  # x ~ P_data
+        codes = sample_codes(config.batch_size, config, generator)  # z, c ~ P(z) P(c)
+        codes = Codes(*(t.to(device) for t in (codes.z, codes.c1, codes.c_cont)))
+        with autocast(device, config.bf16):
+            fake = G(codes.latent(config.n_categories))  # G(z, c): (B, 1, 28, 28)
+            # max_D V(D, G): real → 1, fake → 0; Q learns to read c back from G(z, c) (−L_I).
+            d_real, _ = DQ(real)
+            d_fake, q_fake = DQ(fake.detach(), detach_q=plain_gan)
+            d_loss = F.binary_cross_entropy_with_logits(d_real.float(), ones)
+            d_loss = d_loss + F.binary_cross_entropy_with_logits(d_fake.float(), zeros)
+            terms = info_terms(q_fake, codes, config)
+        optimiser_step(opt_d, d_loss + info_loss(terms, config))
+        with autocast(device, config.bf16):
+            # min_G V(D, G) − λ L_I: the non-saturating GAN loss plus λ times Q's reconstruction loss.
+            d_gen, q_gen = DQ(fake)
+            g_gan = F.binary_cross_entropy_with_logits(d_gen.float(), ones)
+            g_terms = info_terms(q_gen, codes, config)
+        optimiser_step(opt_g, g_gan + config.lambda_info * info_loss(g_terms, config))
+        return {
+            "d_loss": d_loss.item(),
+            "g_loss": g_gan.item(),
+            "L_I": h_c1 - terms["ce"].item(),
+            "nll_cont": terms["nll"].item(),
+        }
+
+    start = time.perf_counter()
+    G.train(), DQ.train()
+    name = "plain GAN" if plain_gan else "InfoGAN"
+    history = run_training(step, config.steps, desc=f"{name} (λ={config.lambda_info})")
+    wall = time.perf_counter() - start
+    return Trained({"G": G.eval().cpu(), "DQ": DQ.eval().cpu()}, history, wall)
+
+
+def checkpoint_name(config: InfoGANConfig) -> str:
+    """``infogan`` for the InfoGAN arm, ``infogan_gan`` for the plain-GAN arm (λ = 0)."""
+    return "infogan_gan" if config.lambda_info == 0 else "infogan"
+
+
+def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
+    """Train, evaluate on MNIST-test and write the checkpoint, sidecar and log; return its name.
+
+    This is what ``python -m dmlib train infogan`` runs.
+    """
+    trained = train(config)
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        return {
+            "final_L_I": float(np.mean(trained.history["L_I"][-100:])),
+            "c1_error": evaluate_c1(networks["DQ"])["error"],
+            "c1_error_validation": evaluate_c1(networks["DQ"], "validation")["error"],
+        }
+
+    name = checkpoint_name(config)
+    ship(name, trained, config, measure, folder)
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Evaluation: c1 as a classifier, code sweeps, measured rotation and width
+# ---------------------------------------------------------------------------------------------
+
+
+@torch.no_grad()
+def predict_c1(DQ: DiscriminatorQ, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    """argmax_k Q(c1 = k | x) for float images (B, 1, 28, 28) in [0, 1]."""
+    check_images(images)
+    DQ.eval()
+    out = [split_q(DQ(chunk)[1], DQ.config)[0].argmax(1) for chunk in images.split(batch)]
+    return torch.cat(out)
+
+
+def match_clusters(predicted: np.ndarray, labels: np.ndarray, k: int = 10) -> dict:
+    """Best one-to-one category → label map (Hungarian algorithm on the confusion matrix).
+
+    Returns ``{"mapping": (k,) label of each category, "error": float, "confusion": (k, k)}``
+    with ``confusion[label, category]`` counts.
+    """
+    predicted, labels = np.asarray(predicted), np.asarray(labels)
+    if predicted.shape != labels.shape or predicted.ndim != 1:
+        raise ValueError("predicted and labels must be 1-D arrays of the same length")
+    if predicted.min() < 0 or predicted.max() >= k or labels.min() < 0 or labels.max() >= k:
+        raise ValueError(f"predicted and labels must hold ints in [0, {k})")
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (labels, predicted), 1)
+    rows, cols = linear_sum_assignment(-confusion)  # maximise matched counts
+    mapping = np.empty(k, dtype=np.int64)
+    mapping[cols] = rows
+    error = 1.0 - confusion[rows, cols].sum() / len(labels)
+    return {"mapping": mapping, "error": float(error), "confusion": confusion}
+
+
+def evaluate_c1(DQ: DiscriminatorQ, split: str = "test") -> dict:
+    """c1 as a classifier on MNIST digits (paper: 5 % error): the 10k test digits by default.
+
+    ``split="validation"`` uses the last 10k training digits (the GAN never sees labels, so their
+    labels can choose between runs without touching the test set).
+    Taught in notebooks/01_infogan.ipynb §7.1 c1 as a classifier.
+    """
+    if split not in ("test", "validation"):
+        raise ValueError(f"split must be 'test' or 'validation', got {split!r}")
+    images, labels = load_mnist("test" if split == "test" else "train")
+    if split == "validation":
+        images, labels = images[-10_000:], labels[-10_000:]
+    predicted = predict_c1(DQ, (images.float() / 255.0).unsqueeze(1))
+    return match_clusters(predicted.numpy(), labels.numpy(), DQ.config.n_categories)
+
+
+@torch.no_grad()
+def generate(
+    G: Generator,
+    c1: torch.Tensor,
+    c_cont: torch.Tensor,
+    z: torch.Tensor,
+) -> torch.Tensor:
+    """G(z, c) for explicit codes: ``c1`` ints (B,), ``c_cont`` (B, 2), ``z`` (B, 62).
+
+    Returns images (B, 1, 28, 28). Taught in notebooks/01_infogan.ipynb §5.3 Q as reconstruction.
+    """
+    config = G.config
+    if c1.dim() != 1 or int(c1.min()) < 0 or int(c1.max()) >= config.n_categories:
+        raise ValueError(f"c1 must be a 1-D tensor of ints in [0, {config.n_categories})")
+    if c_cont.shape != (len(c1), config.n_continuous):
+        raise ValueError(f"c_cont must have shape ({len(c1)}, {config.n_continuous})")
+    if z.shape != (len(c1), config.noise_dim):
+        raise ValueError(f"z must have shape ({len(c1)}, {config.noise_dim})")
+    G.eval()
+    return G(Codes(z, c1, c_cont.float()).latent(config.n_categories))
+
+
+def fixed_noise(n: int, config: InfoGANConfig, seed: int = 0) -> torch.Tensor:
+    """``n`` noise vectors z ~ U(-1, 1)^62 drawn from ``seed`` — the rows of the Fig. 2 grids.
+
+    Taught in notebooks/01_infogan.ipynb §7.3 Figure 2.
+    """
+    return torch.rand(n, config.noise_dim, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+def sweep(G: Generator, code: str, values: torch.Tensor, z: torch.Tensor, c1: int = 0) -> torch.Tensor:
+    """Images (rows = z, columns = values) varying one code, the others held fixed at 0.
+
+    ``code`` is ``"c1"`` (values are categories) or ``"c2"`` / ``"c3"`` (values are reals).
+    Returns (len(z), len(values), 1, 28, 28). Taught in notebooks/01_infogan.ipynb §7.3.
+    """
+    if code not in ("c1", "c2", "c3"):
+        raise ValueError(f"code must be 'c1', 'c2' or 'c3', got {code!r}")
+    rows, cols = len(z), len(values)
+    zz = z.repeat_interleave(cols, 0)
+    c1s = torch.full((rows * cols,), c1, dtype=torch.long)
+    cont = torch.zeros(rows * cols, G.config.n_continuous)
+    if code == "c1":
+        c1s = values.long().repeat(rows)
+    else:
+        cont[:, int(code[1]) - 2] = values.float().repeat(rows)
+    return generate(G, c1s, cont, zz).view(rows, cols, 1, 28, 28)
+
+
+def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
+    """Rotation (degrees) and stroke width (pixels) of each digit, measured from its ink.
+
+    Rotation: the ink's 2×2 covariance gives the principal axis; its angle from the vertical is
+    the slant (positive when the top leans right). Width: a stroke of width w and length L has
+    area ≈ wL and perimeter ≈ 2L, so w ≈ 2 · area / perimeter, counted on the ink (> 0.5) mask;
+    rotation leaves it unchanged. Taught in notebooks/01_infogan.ipynb §7.3 Measuring c2 and c3.
+    """
+    check_images(images)
+    ink = images[:, 0].double().clamp_min(0)  # (B, 28, 28)
+    ys, xs = torch.meshgrid(torch.arange(28.0), torch.arange(28.0), indexing="ij")
+    mass = ink.sum((1, 2)).clamp_min(1e-8)
+    mx, my = (ink * xs).sum((1, 2)) / mass, (ink * ys).sum((1, 2)) / mass
+    dx, dy = xs - mx[:, None, None], ys - my[:, None, None]
+    cxx = (ink * dx * dx).sum((1, 2)) / mass
+    cyy = (ink * dy * dy).sum((1, 2)) / mass
+    cxy = (ink * dx * dy).sum((1, 2)) / mass
+    angle = 0.5 * torch.atan2(-2 * cxy, cyy - cxx)  # y grows downward, hence the minus
+    mask = F.pad((images[:, 0] > 0.5).float(), (1, 1, 1, 1))  # (B, 30, 30)
+    area = mask.sum((1, 2))
+    perimeter = (mask[:, 1:] != mask[:, :-1]).sum((1, 2)) + (mask[:, :, 1:] != mask[:, :, :-1]).sum((1, 2))
+    width = 2 * area / perimeter.clamp_min(1)
+    return {"rotation": np.degrees(angle.numpy()), "width": width.numpy()}
+
+
+def code_factor_correlations(
+    G: Generator, n_z: int = 32, values: torch.Tensor | None = None, seed: int = 0
+) -> dict:
+    """Spearman ρ between each continuous code and each measured factor.
+
+    For every (z, c1) pair the code is swept over ``values`` (default −2…2, 9 steps) with the
+    other code at 0, and ρ is taken along that sweep; ``rho[code][factor]`` is the mean over the
+    ``n_z × K`` sweeps. ``assignment`` pairs each factor with the code whose |ρ| is largest
+    (one-to-one). Taught in notebooks/01_infogan.ipynb §7.3 Measuring c2 and c3.
+    """
+    if not isinstance(n_z, int) or n_z < 1:
+        raise ValueError(f"n_z must be a positive int, got {n_z!r}")
+    values = torch.linspace(-2, 2, 9) if values is None else values
+    z = fixed_noise(n_z, G.config, seed)
+    rho: dict[str, dict[str, float]] = {}
+    measures: dict[str, dict[str, np.ndarray]] = {}
+    for code in ("c2", "c3"):
+        per_factor: dict[str, list[float]] = {"rotation": [], "width": []}
+        stacked: dict[str, list[np.ndarray]] = {"rotation": [], "width": []}
+        for c1 in range(G.config.n_categories):
+            grid = sweep(G, code, values, z, c1=c1)  # (n_z, V, 1, 28, 28)
+            m = shape_measures(grid.flatten(0, 1))
+            for factor in per_factor:
+                table = m[factor].reshape(n_z, len(values))
+                stacked[factor].append(table)
+                per_factor[factor] += [spearmanr(values.numpy(), row).statistic for row in table]
+        rho[code] = {f: float(np.nanmean(r)) for f, r in per_factor.items()}
+        measures[code] = {f: np.concatenate(t) for f, t in stacked.items()}
+    straight = abs(rho["c2"]["rotation"]) + abs(rho["c3"]["width"])
+    crossed = abs(rho["c3"]["rotation"]) + abs(rho["c2"]["width"])
+    assignment = (
+        {"rotation": "c2", "width": "c3"} if straight >= crossed else {"rotation": "c3", "width": "c2"}
+    )
+    return {"rho": rho, "assignment": assignment, "values": values.numpy(), "measures": measures}
+
+
+def mutual_information_curve(name: str) -> dict[str, np.ndarray]:
+    """Fig. 1 data: steps and the logged L_I of checkpoint ``name`` (from its training log).
+
+    Taught in notebooks/01_infogan.ipynb §7.2 Figure 1.
+    """
+    return read_history(name)
+
+
+def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
+    """The paper's MNIST figures beside ours, computed from the shipped checkpoints ``load`` returns.
+
+    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
+    """
+    infogan, plain_gan = load("infogan"), load("infogan_gan")
+    info_error = evaluate_c1(infogan.networks["DQ"])["error"]
+    gan_error = evaluate_c1(plain_gan.networks["DQ"])["error"]
+    li_info = float(np.mean(read_history("infogan")["L_I"][-100:]))
+    li_gan = float(np.mean(read_history("infogan_gan")["L_I"][-100:]))
+    corr = code_factor_correlations(infogan.networks["G"])
+    rho = {f: abs(corr["rho"][code][f]) for f, code in corr["assignment"].items()}
+    rows = [
+        ("c1 as classifier: test error (Hungarian-matched)", "0.05", info_error, "<= 0.05"),
+        ("plain-GAN arm: c1 test error", "non-interp.", gan_error, "> 0.5"),
+        ("Fig. 1: L_I at the end of training (nats)", "2.30", li_info, ">= 2.2"),
+        ("Fig. 1: plain-GAN L_I at the end (nats)", "low", li_gan, "<= 1.0"),
+        (
+            f"Fig. 2: |Spearman rho| rotation vs {corr['assignment']['rotation']}",
+            "shown",
+            rho["rotation"],
+            ">= 0.9",
+        ),
+        (f"Fig. 2: |Spearman rho| width vs {corr['assignment']['width']}", "shown", rho["width"], ">= 0.9"),
+    ]
+    return [Figure("InfoGAN", *row) for row in rows]

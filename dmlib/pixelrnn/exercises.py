@@ -1,0 +1,78 @@
+"""PixelRNN's exercise checkers: mask B, bits per dimension, and a buggy mask A to debug.
+
+Taught in notebooks/03_pixelrnn.ipynb §11 Exercises (protocol: :mod:`dmlib.exercises`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from ..exercises import checker, compare
+from .masks import causal_mask
+
+__all__ = [
+    "buggy_mask_a",
+    "check_bits_per_dim",
+    "check_mask_b",
+    "check_mask_bug",
+]
+
+
+@checker
+def check_mask_b(fn: Callable[[int], np.ndarray], trials: int = 4) -> None:
+    """PixelRNN exercise 1: ``fn(k)`` returns the k×k grayscale mask B (1 = connection kept).
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+
+    one = torch.zeros(1, dtype=torch.long)
+    for k in (1, 3, 5, 7)[:trials]:
+        expected = causal_mask((k, k), one, one, "B")[0, 0].numpy()
+        got = np.asarray(fn(k), dtype=float)
+        if got.shape != expected.shape or not np.array_equal(got, expected):
+            raise AssertionError(f"mask B for k={k}: expected\n{expected.astype(int)}\ngot\n{got}")
+    print("✓ mask B correct for k = 1, 3, 5, 7")
+
+
+@checker
+def check_bits_per_dim(fn: Callable[[float, int], float], trials: int = 20) -> None:
+    """PixelRNN exercise 2: ``fn(nats, dims)`` converts an image's NLL in nats to bits per dimension.
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+    rng = np.random.default_rng(3)
+    for _ in range(trials):
+        nats, dims = float(rng.uniform(10, 5000)), int(rng.integers(1, 3073))
+        compare("bits/dim", fn(nats, dims), nats / dims / np.log(2), [nats, dims])
+    print(f"✓ bits/dim correct on {trials} random cases (e.g. CIFAR's 3072 dims)")
+
+
+def buggy_mask_a(k: int) -> np.ndarray:
+    """A k×k grayscale 'mask A' with one classic bug, for exercise 3 to find.
+
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+    mask = np.zeros((k, k))
+    mask[: k // 2] = 1
+    mask[k // 2, : k // 2 + 1] = 1
+    return mask
+
+
+@checker
+def check_mask_bug(fn: Callable[[int], list], trials: int = 3) -> None:
+    """PixelRNN exercise 3: ``fn(k)`` lists the (row, col) positions where :func:`buggy_mask_a`
+    differs from the true mask A.
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+
+    one = torch.zeros(1, dtype=torch.long)
+    for k in (3, 5, 7)[:trials]:
+        expected = causal_mask((k, k), one, one, "A")[0, 0].numpy()
+        wrong = sorted(map(tuple, np.argwhere(buggy_mask_a(k) != expected).tolist()))
+        got = sorted(tuple(int(v) for v in pos) for pos in fn(k))
+        if got != wrong:
+            raise AssertionError(f"k={k}: the buggy positions are not {got}")
+    print("✓ you found the bug: mask A must hide the centre pixel itself")
