@@ -38,7 +38,7 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m ruff check dmlib tests benchmarks notebooks
 	$(BIN)/python -m ruff format --check dmlib tests benchmarks
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
 		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/
 
 bench: $(STAMP)

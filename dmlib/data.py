@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import json
 import os
 import struct
 from functools import lru_cache
@@ -25,6 +26,9 @@ __all__ = [
     "binarize",
     "data_dir",
     "data_file",
+    "is_shipped",
+    "read_json",
+    "record_in_manifest",
     "load_fashion_mnist",
     "load_mnist",
     "load_voc_boxes",
@@ -46,6 +50,10 @@ class DataFileError(RuntimeError):
 def data_dir() -> Path:
     """The course's ``data/`` folder (``$DMLIB_DATA`` overrides it)."""
     override = os.environ.get("DMLIB_DATA")
+    if override and not Path(override).is_dir():
+        raise DataFileError(
+            f"DMLIB_DATA={override!r} is not a folder; point it at the course's data/ or unset it"
+        )
     return Path(override) if override else Path(__file__).resolve().parents[1] / "data"
 
 
@@ -61,6 +69,11 @@ def sha256_of(path: str | Path) -> str:
 @lru_cache(maxsize=1)
 def _manifest(root: Path) -> dict[str, str]:
     path = root / MANIFEST_NAME
+    if not root.is_dir():
+        raise DataFileError(
+            f"the data folder {root} does not exist; set DMLIB_DATA to the course's data/ folder "
+            "(or unset it to use the one next to dmlib)"
+        )
     if not path.is_file():
         raise DataFileError(f"{path} is missing; restore it with `git checkout -- data/`.")
     entries = {}
@@ -77,19 +90,20 @@ def _verified(path: Path, size: int, mtime: float, expected: str) -> bool:  # no
     return sha256_of(path) == expected
 
 
-def data_file(rel: str) -> Path:
+def data_file(rel: str, regenerate: str | None = None) -> Path:
     """Path of a shipped file, after checking it exists and matches the manifest.
 
-    ``rel`` is relative to ``data/``, e.g. ``"mnist/t10k-labels-idx1-ubyte.gz"``.
+    ``rel`` is relative to ``data/``, e.g. ``"mnist/t10k-labels-idx1-ubyte.gz"``; ``regenerate``,
+    the command that writes the file again, is added to the error message.
     """
     if not isinstance(rel, str) or not rel:
         raise ValueError(f"rel must be a non-empty path inside data/, got {rel!r}")
     root = data_dir()
     manifest = _manifest(root)
     if rel not in manifest:
-        raise ValueError(f"rel={rel!r} is not a shipped file; known: {sorted(manifest)}")
+        raise ValueError(f"rel={rel!r} is not a shipped file: data/{MANIFEST_NAME} does not list it")
     path = root / rel
-    hint = RESTORE_HINT.format(rel=rel)
+    hint = RESTORE_HINT.format(rel=rel) + (f", or regenerate it with `{regenerate}`" if regenerate else "")
     if not path.is_file():
         raise DataFileError(f"data file {path} is missing; {hint}.")
     stat = path.stat()
@@ -99,6 +113,43 @@ def data_file(rel: str) -> Path:
             f"(corrupt or modified); {hint}."
         )
     return path
+
+
+def is_shipped(path: str | Path) -> bool:
+    """True when ``path`` lies inside the course's ``data/`` folder (so the manifest must list it)."""
+    return Path(path).resolve().is_relative_to(data_dir().resolve())
+
+
+def record_in_manifest(*paths: Path) -> None:
+    """Write the sha256 of each shipped ``path`` into ``data/MANIFEST.sha256`` (train --ship calls it)."""
+    root = data_dir()
+    manifest = dict(_manifest(root))
+    for path in paths:
+        manifest[Path(path).resolve().relative_to(root.resolve()).as_posix()] = sha256_of(path)
+    lines = [f"{digest}  {rel}" for rel, digest in sorted(manifest.items())]
+    (root / MANIFEST_NAME).write_text("\n".join(lines) + "\n")
+    _manifest.cache_clear()
+
+
+def read_json(path: Path, regenerate: str) -> dict:
+    """A results file as a non-empty JSON object; verified against the manifest when shipped.
+
+    Any fault (missing, modified, garbled, empty) raises :class:`DataFileError` naming the file and
+    ``regenerate``, the command that writes it again.
+    """
+    if is_shipped(path):
+        path = data_file(Path(path).resolve().relative_to(data_dir().resolve()).as_posix(), regenerate)
+    elif not Path(path).is_file():
+        raise DataFileError(f"{path} is missing; regenerate it with `{regenerate}`")
+    try:
+        rows = json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"{path} is not valid JSON ({exc}); regenerate it with `{regenerate}`") from exc
+    if not isinstance(rows, dict) or not rows:
+        raise DataFileError(
+            f"{path} holds no rows (expected a non-empty JSON object); regenerate it with `{regenerate}`"
+        )
+    return rows
 
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -136,9 +187,18 @@ def _load_idx_pair(folder: str, split: str, splits: tuple[str, ...]) -> tuple[to
     if split not in splits:
         raise ValueError(f"split must be one of {splits}, got {split!r}")
     prefix = _SPLITS[split]
-    images = read_idx(data_file(f"{folder}/{prefix}-images-idx3-ubyte.gz"))
-    labels = read_idx(data_file(f"{folder}/{prefix}-labels-idx1-ubyte.gz")).long()
-    return images, labels
+    image_path = data_file(f"{folder}/{prefix}-images-idx3-ubyte.gz")
+    label_path = data_file(f"{folder}/{prefix}-labels-idx1-ubyte.gz")
+    images, labels = read_idx(image_path), read_idx(label_path)
+    if images.dim() != 3 or images.dtype != torch.uint8:
+        raise DataFileError(
+            f"{image_path}: expected uint8 images (N, H, W), got {images.dtype} {tuple(images.shape)}"
+        )
+    if labels.dim() != 1:
+        raise DataFileError(f"{label_path}: expected labels (N,), got shape {tuple(labels.shape)}")
+    if len(images) != len(labels):
+        raise DataFileError(f"{image_path} holds {len(images)} images but {label_path} {len(labels)} labels")
+    return images, labels.long()
 
 
 def load_mnist(split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
@@ -179,8 +239,29 @@ def load_voc_boxes(which: str = "2007_trainval", difficult: bool = False) -> dic
     """
     if which not in VOC_SETS:
         raise ValueError(f"which must be one of {VOC_SETS}, got {which!r}")
-    with open(data_file(f"voc/voc{which}_wh.csv"), newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if difficult or row["difficult"] == "0"]
-    columns = {key: np.array([float(r[key]) for r in rows]) for key in ("w", "h", "img_w", "img_h")}
+    path = data_file(f"voc/voc{which}_wh.csv")
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"w", "h", "img_w", "img_h", "cls", "difficult"} - set(reader.fieldnames or ())
+        if missing:
+            raise DataFileError(f"{path}: the header lacks the columns {sorted(missing)}")
+        rows = [_voc_row(path, line, row) for line, row in enumerate(reader, start=2)]
+    rows = [row for row in rows if difficult or not row["difficult"]]
+    columns = {key: np.array([r[key] for r in rows]) for key in ("w", "h", "img_w", "img_h")}
     columns["cls"] = np.array([r["cls"] for r in rows])
     return columns
+
+
+def _voc_row(path: Path, line: int, row: dict[str, str]) -> dict:
+    """One VOC box row, checked: sizes are fractions in (0, 1], image sizes positive, difficult 0/1."""
+    try:
+        parsed = {key: float(row[key]) for key in ("w", "h", "img_w", "img_h")}
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(f"{path}, line {line}: a size is not a number ({exc})") from exc
+    if not (0 < parsed["w"] <= 1 and 0 < parsed["h"] <= 1 and parsed["img_w"] > 0 and parsed["img_h"] > 0):
+        raise DataFileError(
+            f"{path}, line {line}: w, h must be in (0, 1] and image sizes positive, got {parsed}"
+        )
+    if row["difficult"] not in ("0", "1"):
+        raise DataFileError(f"{path}, line {line}: difficult must be 0 or 1, got {row['difficult']!r}")
+    return {**parsed, "cls": row["cls"], "difficult": row["difficult"] == "1"}

@@ -8,9 +8,11 @@ Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from . import hallucination, infogan, pixelrnn, yolo
 from .figures import Figure
-from .training import Pretrained, Recipe, config_from_sidecar, load_checkpoint
+from .training import CheckpointError, Pretrained, Recipe, config_from_sidecar, load_checkpoint
 
 __all__ = ["PAPERS", "checkpoint_recipe", "load_pretrained", "paper_figures", "recipes"]
 
@@ -43,22 +45,34 @@ def load_pretrained(name: str) -> Pretrained:
     config = config_from_sidecar(recipe.config, sidecar, command)
     networks = recipe.build(config)
     for key, net in networks.items():
-        net.load_state_dict(tensors.pop(key))
+        if not isinstance(tensors.get(key), Mapping):
+            raise CheckpointError(
+                f"checkpoint {name}.pt has no weights for network {key!r}; regenerate it with `{command}`."
+            )
+        try:
+            net.load_state_dict(tensors.pop(key))  # strict: every key, every shape
+        except RuntimeError as exc:
+            raise CheckpointError(
+                f"checkpoint {name}.pt does not fit network {key!r} ({str(exc).splitlines()[0]}); "
+                f"regenerate it with `{command}`."
+            ) from exc
         net.eval()
     return Pretrained(name, config, networks, {k: v.float() for k, v in tensors.items()}, sidecar)
 
 
-def paper_figures(paper: str | None = None) -> list[Figure]:
+def paper_figures(paper: str | None = None, loaded: Iterable[Pretrained] = ()) -> list[Figure]:
     """The reproduced figures of one paper package (``"infogan"``, …), or of all four.
 
+    ``loaded`` are checkpoints the caller already holds (a notebook's): they are reused, and so are
+    the evaluations already run on them (see :func:`dmlib.training.evaluation_cache`).
     Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
     if paper is not None and paper not in PAPERS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")
+    held = {pretrained.name: pretrained for pretrained in loaded}
+
+    def load(name: str) -> Pretrained:
+        return held[name] if name in held else load_pretrained(name)
+
     chosen = PAPERS.values() if paper is None else [PAPERS[paper]]
-    return [
-        figure
-        for package in chosen
-        for recipe in package.RECIPES
-        for figure in recipe.figures(load_pretrained)
-    ]
+    return [figure for package in chosen for recipe in package.RECIPES for figure in recipe.figures(load)]

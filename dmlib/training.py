@@ -21,14 +21,18 @@ final metrics, the command that made it, wall time and the ``.pt`` file's sha256
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import dataclasses
+import functools
+import inspect
 import json
 import os
 import platform
 import random
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +42,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data import data_dir, sha256_of
+from .data import DataFileError, data_dir, data_file, is_shipped, record_in_manifest, sha256_of
 
 __all__ = [
     "CheckpointError",
@@ -50,6 +54,7 @@ __all__ = [
     "config_from_sidecar",
     "cpu_supports_bf16",
     "default_device",
+    "evaluation_cache",
     "environment_report",
     "half_precision",
     "load_checkpoint",
@@ -78,8 +83,18 @@ def seed_everything(seed: int) -> torch.Generator:
 
 
 def default_device() -> torch.device:
-    """CUDA when present, else CPU (``DMLIB_DEVICE`` overrides, e.g. ``cpu``)."""
+    """CUDA when present, else CPU (``DMLIB_DEVICE`` overrides: ``cpu``, ``cuda``, ``cuda:N``, ``mps``).
+
+    A ``DMLIB_DEVICE`` this machine cannot use raises ``ValueError`` saying so.
+    """
     name = os.environ.get("DMLIB_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    kind, _, index = name.partition(":")
+    if kind not in ("cpu", "cuda", "mps") or (index and not index.isdigit()):
+        raise ValueError(f"DMLIB_DEVICE={name!r} is not a device; use cpu, cuda, cuda:N or mps (or unset it)")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"DMLIB_DEVICE={name!r}, but this torch build or machine has no CUDA; unset it")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"DMLIB_DEVICE={name!r}, but MPS is not available here; unset it")
     return torch.device(name)
 
 
@@ -113,6 +128,37 @@ def optimiser_step(optimiser: torch.optim.Optimizer, loss: torch.Tensor, clip: f
         parameters = [p for group in optimiser.param_groups for p in group["params"]]
         torch.nn.utils.clip_grad_norm_(parameters, clip)
     optimiser.step()
+
+
+def _fingerprint(value: Any) -> Any:
+    """What a cached evaluation depends on: a tensor's identity and in-place version, else the value."""
+    if isinstance(value, torch.Tensor):
+        return ("tensor", id(value), value._version)
+    return value if isinstance(value, Hashable) else ("object", id(value))
+
+
+def evaluation_cache(evaluate: Callable) -> Callable:
+    """Remember ``evaluate(network, *args)`` per network object, so a notebook cell and the closing
+    figures table that ask for the same evaluation compute it once.
+
+    The key includes every argument and the parameters' in-place version counters: a network that is
+    trained further, or an input tensor changed in place, is evaluated again. Results are deep-copied.
+    """
+    cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    signature = inspect.signature(evaluate)
+
+    @functools.wraps(evaluate)
+    def cached(network: nn.Module, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(network, *args, **kwargs)
+        bound.apply_defaults()  # f(G) and f(G, n_z=32) are the same evaluation
+        arguments = tuple((k, _fingerprint(v)) for k, v in list(bound.arguments.items())[1:])
+        key = (tuple(p._version for p in network.parameters()), arguments)
+        memo = cache.setdefault(network, {})
+        if key not in memo:
+            memo[key] = evaluate(network, *args, **kwargs)
+        return copy.deepcopy(memo[key])
+
+    return cached
 
 
 def run_training(
@@ -180,7 +226,8 @@ class Recipe:
         return self.config(**self.defaults)
 
     def command(self, overrides: Mapping[str, Any] | None = None) -> str:
-        """``python -m dmlib train NAME`` with a flag per override — the one place it is spelled."""
+        """``python -m dmlib train NAME [flags] --ship``, the command that regenerates a shipped
+        checkpoint (one flag per override) — the one place it is spelled."""
         flags = []
         for key, value in (overrides or {}).items():
             flag = "--" + key.replace("_", "-")
@@ -188,7 +235,7 @@ class Recipe:
                 flags.append(flag if value else "--no-" + flag[2:])
             else:
                 flags.append(f"{flag} {value}")
-        return " ".join(["python -m dmlib train", self.name, *flags])
+        return " ".join(["python -m dmlib train", self.name, *flags, "--ship"])
 
 
 @dataclass
@@ -294,12 +341,56 @@ def save_checkpoint(
         "sha256": sha256_of(weights),
     }
     sidecar.write_text(json.dumps(record, indent=2) + "\n")
+    written = [sidecar]
     if history:
-        with open(weights.with_suffix(".log.csv"), "w", newline="") as handle:
+        log = weights.with_suffix(".log.csv")
+        with open(log, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(list(history))
             writer.writerows(zip(*history.values(), strict=True))
+        written.append(log)
+    if is_shipped(weights):  # train --ship: the manifest vouches for what the notebooks read
+        record_in_manifest(*written)
     return weights
+
+
+SIDECAR_FIELDS = {
+    "name": str,
+    "config": dict,
+    "seed": int,
+    "metrics": dict,
+    "command": str,
+    "wall_time_s": (int, float),
+    "torch": str,
+    "machine": str,
+    "sha256": str,
+}
+
+
+def _read_sidecar(path: Path, name: str, fix: str) -> dict[str, Any]:
+    """The sidecar as a dict with exactly :data:`SIDECAR_FIELDS`, each of its type, naming ``name``."""
+    try:
+        record = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CheckpointError(f"sidecar {path} is not valid JSON ({exc}); {fix}.") from exc
+    if not isinstance(record, dict):
+        raise CheckpointError(f"sidecar {path} must hold a JSON object, not {type(record).__name__}; {fix}.")
+    if set(record) != set(SIDECAR_FIELDS):
+        missing, unknown = (
+            sorted(set(SIDECAR_FIELDS) - set(record)),
+            sorted(set(record) - set(SIDECAR_FIELDS)),
+        )
+        raise CheckpointError(f"sidecar {path}: missing fields {missing}, unknown fields {unknown}; {fix}.")
+    for key, kind in SIDECAR_FIELDS.items():
+        if isinstance(record[key], bool) or not isinstance(record[key], kind):
+            raise CheckpointError(
+                f"sidecar {path}: field {key!r} has the wrong type ({record[key]!r}); {fix}."
+            )
+    if record["name"] != name:
+        raise CheckpointError(
+            f"sidecar {path} belongs to checkpoint {record['name']!r}, not {name!r}; {fix}."
+        )
+    return record
 
 
 def load_checkpoint(
@@ -319,10 +410,12 @@ def load_checkpoint(
     if not weights.is_file() or not sidecar.is_file():
         missing = weights if not weights.is_file() else sidecar
         raise CheckpointError(f"checkpoint file {missing} is missing; {fix}.")
-    try:
-        record = json.loads(sidecar.read_text())
-    except json.JSONDecodeError as exc:
-        raise CheckpointError(f"sidecar {sidecar} is not valid JSON ({exc}); {fix}.") from exc
+    if is_shipped(sidecar):  # a shipped sidecar must match data/MANIFEST.sha256
+        try:
+            data_file(f"checkpoints/{sidecar.name}", train_command)
+        except DataFileError as exc:
+            raise CheckpointError(str(exc)) from exc
+    record = _read_sidecar(sidecar, name, fix)
     if sha256_of(weights) != record.get("sha256"):
         raise CheckpointError(
             f"checkpoint {weights} does not match the sha256 in {sidecar.name} (corrupt or replaced); {fix}."
@@ -340,14 +433,22 @@ def config_from_sidecar(config_class: type, sidecar: Mapping[str, Any], train_co
     The sidecar must name exactly the config's fields: a checkpoint made by older code would
     otherwise load into a differently shaped model.
     """
-    saved = dict(sidecar.get("config", {}))
+    saved = sidecar.get("config")
+    if not isinstance(saved, Mapping):
+        raise CheckpointError(f"checkpoint {sidecar.get('name')!r}: its sidecar has no config object")
     expected = {f.name for f in dataclasses.fields(config_class)}
     if set(saved) != expected:
         raise CheckpointError(
             f"checkpoint {sidecar.get('name')!r} was made with config fields {sorted(saved)}, but "
             f"{config_class.__name__} has {sorted(expected)}; regenerate it with `{train_command}`."
         )
-    return config_class(**saved)
+    try:
+        return config_class(**saved)
+    except ValueError as exc:  # the config's own checks: types, ranges, choices
+        raise CheckpointError(
+            f"checkpoint {sidecar.get('name')!r}: its sidecar's config is invalid ({exc}); "
+            f"regenerate it with `{train_command}`."
+        ) from exc
 
 
 def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]:
@@ -357,12 +458,28 @@ def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]
     """
     weights, _ = _paths(name, folder)
     path = weights.with_suffix(".log.csv")
+    fix = f"it is written by the train command that made {name}.pt (see {name}.json); retrain with --ship"
     if not path.is_file():
-        raise CheckpointError(f"training log {path} is missing; it is written by the train command.")
+        raise CheckpointError(f"training log {path} is missing; {fix}.")
+    if is_shipped(path):
+        try:
+            data_file(f"checkpoints/{path.name}")
+        except DataFileError as exc:
+            raise CheckpointError(f"{exc}; {fix}") from exc
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
-    columns = list(zip(*rows[1:], strict=True))
-    return {key: np.asarray(col, dtype=float) for key, col in zip(rows[0], columns, strict=True)}
+    try:
+        columns = list(zip(*rows[1:], strict=True))
+        return {key: np.asarray(col, dtype=float) for key, col in zip(rows[0], columns, strict=True)}
+    except (ValueError, IndexError) as exc:
+        raise CheckpointError(f"training log {path} is malformed ({exc}); {fix}.") from exc
+
+
+def _device_text() -> str:
+    try:
+        return str(default_device())
+    except ValueError as exc:
+        return f"invalid: {exc}"
 
 
 def environment_report() -> dict[str, str]:
@@ -379,7 +496,7 @@ def environment_report() -> dict[str, str]:
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "matplotlib": matplotlib.__version__,
-        "device": str(default_device()),
+        "device": _device_text(),
         "threads": str(torch.get_num_threads()),
         "cpu bf16 (AMX/AVX512-BF16)": str(cpu_supports_bf16()),
         "data": str(data_dir()),

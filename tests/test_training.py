@@ -131,9 +131,9 @@ def test_config_must_match_the_sidecar_exactly():
 # --- one life cycle: Recipe → Trained → ship → load_pretrained ------------------------------
 def test_recipe_spells_the_train_command_from_its_name_and_overrides():
     recipe = training.Recipe("toy", "a toy", dict, lambda c, f: "toy", lambda load: [])
-    assert recipe.command() == "python -m dmlib train toy"
+    assert recipe.command() == "python -m dmlib train toy --ship"
     assert recipe.command({"lambda_info": 0.0, "joint": False, "seed": 2}) == (
-        "python -m dmlib train toy --lambda-info 0.0 --no-joint --seed 2"
+        "python -m dmlib train toy --lambda-info 0.0 --no-joint --seed 2 --ship"
     )
 
 

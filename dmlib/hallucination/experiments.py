@@ -27,7 +27,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..data import data_dir
+from ..checks import check_choice, check_fields, check_positive, check_tensor
+from ..data import data_dir, is_shipped, read_json, record_in_manifest
 from ..figures import Figure
 from ..training import (
     Pretrained,
@@ -39,7 +40,7 @@ from ..training import (
     ship,
 )
 from .model import LAYERS, DepthGenerator, ModalityNet, check_inputs, hallucination_loss
-from .scenes import encode_depth, render_scenes
+from .scenes import CLASSES, encode_depth, render_scenes
 
 __all__ = [
     "INITS",
@@ -82,19 +83,16 @@ class HallucinationConfig:
     ablations: bool = True  # also run stage 2 with the other layers and initialisations
 
     def __post_init__(self) -> None:
-        if self.hallucination_layer not in LAYERS:
-            raise ValueError(f"hallucination_layer must be one of {LAYERS}, got {self.hallucination_layer!r}")
-        if self.h_init not in INITS:
-            raise ValueError(f"h_init must be one of {INITS}, got {self.h_init!r}")
-        counts = (
-            self.train_scenes,
-            self.test_scenes,
-            self.batch_size,
-            self.stage1_epochs,
-            self.stage2_epochs,
+        check_fields(self)
+        check_choice(self.hallucination_layer, "hallucination_layer", LAYERS)
+        check_choice(self.h_init, "h_init", INITS)
+        check_positive(
+            self, "train_scenes", "test_scenes", "batch_size", "stage1_epochs", "stage2_epochs", "lr"
         )
-        if min(counts) < 1:
-            raise ValueError("scene counts, batch_size and epochs must be positive")
+        if self.gamma_ratio < 0 or self.seed < 0:
+            raise ValueError("gamma_ratio and seed must be ≥ 0")
+        if self.batch_size > self.train_scenes:
+            raise ValueError(f"batch_size {self.batch_size} exceeds train_scenes {self.train_scenes}")
 
 
 @lru_cache(maxsize=4)
@@ -232,10 +230,13 @@ def _stage2(
 
 @torch.no_grad()
 def scores(net: nn.Module, inputs: torch.Tensor, batch: int = 500) -> torch.Tensor:
-    """Class scores of ``net`` on ``inputs``, in batches.
+    """Class scores of ``net`` on ``inputs`` (N, 3, H, W), in batches; an empty ``inputs`` gives (0, C).
 
     Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
     """
+    check_tensor(inputs, "inputs", (None, 3, None, None))
+    if len(inputs) == 0:
+        return torch.zeros(0, len(CLASSES))
     net.eval()
     return torch.cat([net(chunk) for chunk in inputs.split(batch)])
 
@@ -379,6 +380,8 @@ def train_and_save(config: HallucinationConfig, folder: Path | None = None) -> s
         "wall_time_s": round(trained.wall_time_s, 1),
     }
     path.write_text(json.dumps(dict(sorted(rows.items())), indent=2) + "\n")
+    if is_shipped(path):
+        record_in_manifest(path)
     return name
 
 
@@ -387,13 +390,9 @@ def read_results(folder: Path | None = None) -> dict:
 
     Taught in notebooks/04_modality_hallucination.ipynb §6 Several issues: the training recipe.
     """
-    path = results_file(folder)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing; "
-            "regenerate it with `python -m dmlib train hallucination --seed S` (S = 0, 1, 2)."
-        )
-    return json.loads(path.read_text())
+    return read_json(
+        results_file(folder), "python -m dmlib train hallucination --seed S --ship (S = 0, 1, 2)"
+    )
 
 
 def summary(results: dict) -> dict[str, tuple[float, float]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..checks import check_tensor
 from .scenes import CLASSES
 
 __all__ = [
@@ -24,14 +25,16 @@ LAYERS = ("pool2", "pool5", "fc7")  # where the hallucination loss can be attach
 
 
 def check_inputs(rgb: torch.Tensor | None = None, depth: torch.Tensor | None = None) -> None:
-    """Raise ``ValueError`` unless rgb is (N, 3, H, W) and depth (N, 1, H, W), finite, same N, H, W."""
-    if rgb is not None and (not isinstance(rgb, torch.Tensor) or rgb.dim() != 4 or rgb.shape[1] != 3):
-        raise ValueError(f"rgb must be (N, 3, H, W), got {tuple(getattr(rgb, 'shape', ()))}")
+    """Raise ``ValueError`` unless rgb is (N, 3, H, W) in [0, 1] and depth (N, 1, H, W) positive,
+    both finite, with the same N, H, W."""
+    if rgb is not None:
+        if not isinstance(rgb, torch.Tensor) or rgb.dim() != 4 or rgb.shape[1] != 3:
+            raise ValueError(f"rgb must be (N, 3, H, W), got {tuple(getattr(rgb, 'shape', ()))}")
+        check_tensor(rgb, "rgb", low=0.0, high=1.0)
     if depth is not None:
         if not isinstance(depth, torch.Tensor) or depth.dim() != 4 or depth.shape[1] != 1:
             raise ValueError(f"depth must be (N, 1, H, W), got {tuple(getattr(depth, 'shape', ()))}")
-        if not torch.isfinite(depth).all():
-            raise ValueError("depth contains NaN or infinite values")
+        check_tensor(depth, "depth", low=1e-6)
     if (
         rgb is not None
         and depth is not None
@@ -120,6 +123,8 @@ def hallucination_loss(depth_activation: torch.Tensor, hallucinated: torch.Tenso
 
     Taught in notebooks/04_modality_hallucination.ipynb §5 Loss function.
     """
+    check_tensor(depth_activation, "depth_activation")
+    check_tensor(hallucinated, "hallucinated")
     if depth_activation.shape != hallucinated.shape:
         raise ValueError(
             f"activations differ in shape: {tuple(depth_activation.shape)} vs {tuple(hallucinated.shape)}"
@@ -133,6 +138,8 @@ def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
 
     Taught in notebooks/04_modality_hallucination.ipynb §8 Are H's features depth-like?
     """
+    check_tensor(x, "x")
+    check_tensor(y, "y")
     x, y = x.flatten(1).double(), y.flatten(1).double()
     if len(x) != len(y) or len(x) < 2:
         raise ValueError("x and y need the same number (≥ 2) of examples")

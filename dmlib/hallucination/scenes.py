@@ -309,7 +309,7 @@ def encode_depth(depth: torch.Tensor) -> torch.Tensor:
     """
     if depth.dim() != 4 or depth.shape[1] != 1:
         raise ValueError(f"depth must be (N, 1, H, W), got {tuple(depth.shape)}")
-    if torch.isnan(depth).any() or (depth <= 0).any():
+    if not torch.isfinite(depth).all() or (depth <= 0).any():
         raise ValueError("depth must be positive and finite (no NaN or zero depths)")
     disparity = 3.0 / depth  # ≈ 0.3 … 1
     dx = F.pad(disparity[..., :, 1:] - disparity[..., :, :-1], (0, 1, 0, 0)) * 10

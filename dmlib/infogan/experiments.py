@@ -17,6 +17,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 from torch import nn
 
+from ..checks import check_tensor
 from ..data import load_mnist
 from ..figures import Figure
 from ..training import (
@@ -24,6 +25,7 @@ from ..training import (
     Trained,
     autocast,
     default_device,
+    evaluation_cache,
     optimiser_step,
     read_history,
     run_training,
@@ -151,8 +153,11 @@ def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
 
 @torch.no_grad()
 def predict_c1(DQ: DiscriminatorQ, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
-    """argmax_k Q(c1 = k | x) for float images (B, 1, 28, 28) in [0, 1]."""
+    """argmax_k Q(c1 = k | x) for float images (B, 1, 28, 28) in [0, 1]; an empty batch gives (0,)."""
     check_images(images)
+    check_tensor(images, "images", low=0.0, high=1.0)
+    if len(images) == 0:
+        return torch.zeros(0, dtype=torch.long)
     DQ.eval()
     out = [split_q(DQ(chunk)[1], DQ.config)[0].argmax(1) for chunk in images.split(batch)]
     return torch.cat(out)
@@ -165,8 +170,10 @@ def match_clusters(predicted: np.ndarray, labels: np.ndarray, k: int = 10) -> di
     with ``confusion[label, category]`` counts.
     """
     predicted, labels = np.asarray(predicted), np.asarray(labels)
-    if predicted.shape != labels.shape or predicted.ndim != 1:
-        raise ValueError("predicted and labels must be 1-D arrays of the same length")
+    if predicted.shape != labels.shape or predicted.ndim != 1 or predicted.size == 0:
+        raise ValueError("predicted and labels must be non-empty 1-D arrays of the same length")
+    if not np.issubdtype(predicted.dtype, np.integer) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError("predicted and labels must hold ints (category and digit indices)")
     if predicted.min() < 0 or predicted.max() >= k or labels.min() < 0 or labels.max() >= k:
         raise ValueError(f"predicted and labels must hold ints in [0, {k})")
     confusion = np.zeros((k, k), dtype=np.int64)
@@ -178,6 +185,7 @@ def match_clusters(predicted: np.ndarray, labels: np.ndarray, k: int = 10) -> di
     return {"mapping": mapping, "error": float(error), "confusion": confusion}
 
 
+@evaluation_cache
 def evaluate_c1(DQ: DiscriminatorQ, split: str = "test") -> dict:
     """c1 as a classifier on MNIST digits (paper: 5 % error): the 10k test digits by default.
 
@@ -206,12 +214,11 @@ def generate(
     Returns images (B, 1, 28, 28). Taught in notebooks/01_infogan.ipynb §5.3 Q as reconstruction.
     """
     config = G.config
-    if c1.dim() != 1 or int(c1.min()) < 0 or int(c1.max()) >= config.n_categories:
-        raise ValueError(f"c1 must be a 1-D tensor of ints in [0, {config.n_categories})")
-    if c_cont.shape != (len(c1), config.n_continuous):
-        raise ValueError(f"c_cont must have shape ({len(c1)}, {config.n_continuous})")
-    if z.shape != (len(c1), config.noise_dim):
-        raise ValueError(f"z must have shape ({len(c1)}, {config.noise_dim})")
+    check_tensor(c1, "c1", (None,), low=0, high=config.n_categories - 1, integer=True)
+    check_tensor(c_cont, "c_cont", (len(c1), config.n_continuous))
+    check_tensor(z, "z", (len(c1), config.noise_dim))
+    if len(c1) == 0:
+        return torch.zeros(0, 1, 28, 28)
     G.eval()
     return G(Codes(z, c1, c_cont.float()).latent(config.n_categories))
 
@@ -232,6 +239,8 @@ def sweep(G: Generator, code: str, values: torch.Tensor, z: torch.Tensor, c1: in
     """
     if code not in ("c1", "c2", "c3"):
         raise ValueError(f"code must be 'c1', 'c2' or 'c3', got {code!r}")
+    check_tensor(values, "values", (None,))
+    check_tensor(z, "z", (None, G.config.noise_dim))
     rows, cols = len(z), len(values)
     zz = z.repeat_interleave(cols, 0)
     c1s = torch.full((rows * cols,), c1, dtype=torch.long)
@@ -252,6 +261,7 @@ def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
     rotation leaves it unchanged. Taught in notebooks/01_infogan.ipynb §7.3 Measuring c2 and c3.
     """
     check_images(images)
+    check_tensor(images, "images", low=0.0, high=1.0)
     ink = images[:, 0].double().clamp_min(0)  # (B, 28, 28)
     ys, xs = torch.meshgrid(torch.arange(28.0), torch.arange(28.0), indexing="ij")
     mass = ink.sum((1, 2)).clamp_min(1e-8)
@@ -268,6 +278,7 @@ def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
     return {"rotation": np.degrees(angle.numpy()), "width": width.numpy()}
 
 
+@evaluation_cache
 def code_factor_correlations(
     G: Generator, n_z: int = 32, values: torch.Tensor | None = None, seed: int = 0
 ) -> dict:

@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
+from ..checks import check_array, check_tensor
+
 __all__ = [
     "conditional_entropy",
     "cross_entropy",
@@ -36,7 +38,7 @@ _TOL = 1e-6
 
 
 def _distribution(p: ArrayLike, name: str) -> np.ndarray:
-    array = np.asarray(p, dtype=np.float64)
+    array = check_array(p, name)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D probability vector, got shape {array.shape}")
     if (array < 0).any() or abs(array.sum() - 1) > _TOL:
@@ -45,7 +47,7 @@ def _distribution(p: ArrayLike, name: str) -> np.ndarray:
 
 
 def _joint(joint: ArrayLike, name: str = "joint") -> np.ndarray:
-    table = np.asarray(joint, dtype=np.float64)
+    table = check_array(joint, name)
     if table.ndim != 2:
         raise ValueError(f"{name} must be a 2-D table P[x, y], got shape {table.shape}")
     _distribution(table.ravel(), name)
@@ -174,5 +176,7 @@ def gaussian_log_likelihood(x: torch.Tensor, mean: torch.Tensor, log_std: torch.
             f"x, mean and log_std must share a shape, got {tuple(x.shape)}, "
             f"{tuple(mean.shape)}, {tuple(log_std.shape)}"
         )
+    for value, label in ((x, "x"), (mean, "mean"), (log_std, "log_std")):
+        check_tensor(value, label)
     z = (x - mean) / log_std.exp()
     return -(0.5 * z**2 + log_std + 0.5 * math.log(2 * math.pi)).sum(-1)

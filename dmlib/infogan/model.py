@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checks import check_fields, check_positive
 from .infotheory import gaussian_log_likelihood
 
 __all__ = [
@@ -54,6 +55,14 @@ class InfoGANConfig:
     steps: int = 2000
     seed: int = 0
     bf16: bool = True  # autocast to bfloat16 on CPUs with native support
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        check_positive(self, "noise_dim", "n_categories", "lr_d", "lr_g", "batch_size", "steps")
+        if self.n_continuous < 0 or self.lambda_info < 0 or self.lambda_continuous < 0 or self.seed < 0:
+            raise ValueError("n_continuous, lambda_info, lambda_continuous and seed must be ≥ 0")
+        if not 0 <= self.beta1 < 1 or not 0 <= self.leaky_slope < 1:
+            raise ValueError("beta1 and leaky_slope must be in [0, 1)")
 
     @property
     def latent_dim(self) -> int:

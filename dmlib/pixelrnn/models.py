@@ -15,7 +15,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checks import check_choice, check_fields, check_positive
 from .masks import MaskedConv2d, channel_groups
+
+MODEL_NAMES = ("pixelcnn", "rowlstm", "diagbilstm", "gatedpixelcnn")
 
 __all__ = [
     "DiagonalBiLSTM",
@@ -51,6 +54,18 @@ class PixelRNNConfig:
     lr: float = 1e-3
     seed: int = 0
     bf16: bool = True
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+        check_choice(self.model, "model", tuple(MODEL_NAMES))
+        check_choice(self.data, "data", ("binary_mnist", "mnist8", "colour_patches"))
+        check_choice(self.levels, "levels", (2, 256))
+        check_positive(self, "colours", "hidden", "out_hidden", "kernel", "image_size", "steps")
+        check_positive(self, "batch_size", "lr")
+        if self.kernel % 2 == 0 or min(self.seed, self.layers) < 0:
+            raise ValueError(
+                f"kernel must be odd, seed and layers ≥ 0: {self.kernel}, {self.seed}, {self.layers}"
+            )
 
 
 def _lstm(gates: torch.Tensor, cell: torch.Tensor, dim: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
@@ -301,7 +316,7 @@ class GatedPixelCNN(_Autoregressive):
         return h
 
 
-MODELS = {
+MODELS = {  # keyed by MODEL_NAMES
     "pixelcnn": PixelCNN,
     "rowlstm": RowLSTM,
     "diagbilstm": DiagonalBiLSTM,
@@ -311,7 +326,5 @@ MODELS = {
 
 def build_model(config: PixelRNNConfig) -> _Autoregressive:
     """The model named by ``config.model``. Taught in notebooks/03_pixelrnn.ipynb §0 Setup."""
-    if config.model not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {config.model!r}")
     channel_groups(2 * config.hidden, config.colours)  # validates divisibility for colour
     return MODELS[config.model](config)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..checks import check_array, check_tensor
+
 __all__ = [
     "average_precision",
     "box_iou",
@@ -26,9 +28,7 @@ __all__ = [
 
 
 def _check_boxes(boxes: torch.Tensor, name: str, width: int = 4) -> None:
-    if not isinstance(boxes, torch.Tensor) or boxes.dim() != 2 or boxes.shape[1] != width:
-        shape = tuple(boxes.shape) if isinstance(boxes, torch.Tensor) else type(boxes).__name__
-        raise ValueError(f"{name} must be a tensor of shape (N, {width}), got {shape}")
+    check_tensor(boxes, name, (None, width))
 
 
 def centre_to_corner(boxes: torch.Tensor) -> torch.Tensor:
@@ -51,8 +51,6 @@ def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """
     _check_boxes(a, "a")
     _check_boxes(b, "b")
-    if not torch.isfinite(a).all() or not torch.isfinite(b).all():
-        raise ValueError("boxes must be finite (no NaN or infinite coordinates)")
     if (a[:, 2:] < a[:, :2]).any() or (b[:, 2:] < b[:, :2]).any():
         raise ValueError("corner boxes need x2 >= x1 and y2 >= y1 (negative width or height)")
     return pairwise_iou(a, b)
@@ -90,8 +88,7 @@ def nms(boxes: torch.Tensor, scores: torch.Tensor, threshold: float) -> torch.Te
     A box is dropped when its IoU with an already kept, higher-scoring box exceeds ``threshold``.
     """
     _check_boxes(boxes, "boxes")
-    if scores.shape != (len(boxes),):
-        raise ValueError(f"scores must have shape ({len(boxes)},), got {tuple(scores.shape)}")
+    check_tensor(scores, "scores", (len(boxes),))
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
     order = scores.argsort(descending=True)
@@ -111,7 +108,8 @@ def average_precision(recall: np.ndarray, precision: np.ndarray, method: str = "
     ``method="11point"``: mean interpolated precision at recall 0, 0.1, …, 1 (VOC 2007).
     Taught in notebooks/02_yolo9000.ipynb §2 Boxes and IoU.
     """
-    recall, precision = np.asarray(recall, float), np.asarray(precision, float)
+    recall = check_array(recall, "recall", low=0.0, high=1.0)
+    precision = check_array(precision, "precision", low=0.0, high=1.0)
     if recall.shape != precision.shape or recall.ndim != 1:
         raise ValueError("recall and precision must be 1-D arrays of the same length")
     if method == "11point":
@@ -136,6 +134,9 @@ def match_detections(
     """
     if len(detections) != len(truths):
         raise ValueError(f"detections ({len(detections)}) and truths ({len(truths)}) need one row per image")
+    for i, (found, truth) in enumerate(zip(detections, truths, strict=True)):
+        check_tensor(found, f"detections[{i}] (x1, y1, x2, y2, score, label)", (None, 6))
+        check_tensor(truth, f"truths[{i}] (x1, y1, x2, y2, label)", (None, 5))
     scores, hits, n_truth = [], [], 0
     for found, truth in zip(detections, truths, strict=True):
         found = found[found[:, 5] == label]

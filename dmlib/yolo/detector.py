@@ -26,10 +26,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..checks import check_tensor
 from .boxes import centre_to_corner, nms
 from .darknet import DARKNET19, conv_block, make_layers, scaled
 
-__all__ = ["DetectorConfig", "YOLOv2", "decode", "grid_size", "postprocess", "reorg"]
+__all__ = ["DetectorConfig", "YOLOv2", "decode", "grid_size", "postprocess", "raw_decode", "reorg"]
 
 LOCATIONS = ("direct", "linear")
 
@@ -95,7 +96,9 @@ class YOLOv2(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 4 or x.shape[1] != self.config.in_channels:
             raise ValueError(f"x must be (B, {self.config.in_channels}, S, S), got {tuple(x.shape)}")
-        grid_size(x.shape[-1])
+        grid = grid_size(x.shape[-1])
+        if len(x) == 0:  # an empty batch has an empty output
+            return x.new_zeros(0, self.output.out_channels, grid, grid)
         fine = self.fine(x)  # (B, 512w, S/16, S/16)
         features = self.head(self.coarse(fine))  # (B, 1024w, S/32, S/32)
         if self.config.passthrough:
@@ -117,10 +120,15 @@ def decode(output: torch.Tensor, anchors: torch.Tensor, location: str = "direct"
     ``anchors`` is (A, 2) priors (p_w, p_h) in grid cells. Taught in notebooks/02_yolo9000.ipynb
     §4 Direct location prediction.
     """
-    if anchors.dim() != 2 or anchors.shape[1] != 2 or (anchors <= 0).any():
-        raise ValueError("anchors must be (A, 2) positive (p_w, p_h) in grid cells")
+    check_tensor(output, "output", (None, None, None, None))
+    check_tensor(anchors, "anchors (p_w, p_h) in grid cells", (None, 2), low=1e-12)
     if location not in LOCATIONS:
         raise ValueError(f"location must be one of {LOCATIONS}, got {location!r}")
+    return raw_decode(output, anchors, location)
+
+
+def raw_decode(output: torch.Tensor, anchors: torch.Tensor, location: str) -> dict[str, torch.Tensor]:
+    """:func:`decode` without its checks, for the training loss (its inputs were checked on entry)."""
     p = split_output(output, len(anchors))
     _, h, w, _, _ = p.shape
     cy, cx = torch.meshgrid(torch.arange(h, device=p.device), torch.arange(w, device=p.device), indexing="ij")

@@ -27,13 +27,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..data import data_dir
+from ..checks import check_choice, check_fields, check_positive, check_tensor
+from ..data import data_dir, is_shipped, read_json, record_in_manifest
 from ..figures import Figure
 from ..training import (
     Pretrained,
     Trained,
     autocast,
     default_device,
+    evaluation_cache,
     optimiser_step,
     run_training,
     seed_everything,
@@ -96,11 +98,13 @@ class YOLOConfig:
     bf16: bool = True
     arms: str = "yolo,bn,anchors,priors,passthrough,multiscale"  # which Table 2 arms train_path runs
 
-    def __post_init__(self):
-        if self.priors not in ("clusters", "hand", "none"):
-            raise ValueError(f"priors must be 'clusters', 'hand' or 'none', got {self.priors!r}")
-        if self.steps < 1 or self.batch_size < 1:
-            raise ValueError("steps and batch_size must be positive")
+    def __post_init__(self) -> None:
+        check_fields(self)
+        check_choice(self.priors, "priors", ("clusters", "hand", "none"))
+        check_choice(self.location, "location", ("direct", "linear"))
+        check_positive(self, "steps", "batch_size", "lr", "width", "anchors")
+        if self.seed < 0:
+            raise ValueError(f"seed must be ≥ 0, got {self.seed}")
         grid_size(self.image_size)
         unknown = set(self.arms.split(",")) - set(PATH_ARMS)
         if unknown:
@@ -252,6 +256,8 @@ def detect(model: YOLOv2, anchors: torch.Tensor, images: torch.Tensor, size: int
 
     Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
+    # [0, 1] up to resampling overshoot (antialiased resizing can step a hair past 1)
+    check_tensor(images, "images", (None, model.config.in_channels, None, None), low=-0.01, high=1.01)
     size = size or images.shape[-1]
     model.eval()
     found = []
@@ -261,6 +267,7 @@ def detect(model: YOLOv2, anchors: torch.Tensor, images: torch.Tensor, size: int
     return found
 
 
+@evaluation_cache
 def evaluate_detector(model: YOLOv2, anchors: torch.Tensor, size: int = CANVAS_SIZE,
                       count: int = TEST_CANVASES) -> dict:  # fmt: skip
     """Test mAP@0.5 (all-point AP), recall and images/s at input ``size`` on ``count`` canvases.
@@ -321,6 +328,8 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
         }  # fmt: skip
         ordered = {name: rows[name] for name in PATH_ARMS if name in rows}
         path.write_text(json.dumps(ordered, indent=2) + "\n")
+        if is_shipped(path):
+            record_in_manifest(path)
     return str(path)
 
 
@@ -329,10 +338,7 @@ def read_path_results(folder: Path | None = None) -> dict:
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
-    path = path_results_file(folder)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; regenerate it with `python -m dmlib train yolov2_path`.")
-    return json.loads(path.read_text())
+    return read_json(path_results_file(folder), "python -m dmlib train yolov2_path --ship")
 
 
 @torch.no_grad()

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from ..checks import check_tensor
 from .boxes import centre_to_corner, pairwise_iou, wh_iou
-from .detector import decode, split_output
+from .detector import raw_decode, split_output
 from .wordtree import WordTree, hierarchical_loss
 
 __all__ = ["RegionLossConfig", "region_loss"]
@@ -56,14 +57,14 @@ class RegionLossConfig:
             raise ValueError(f"match must be 'prior' or 'prediction', got {self.match!r}")
 
 
-def _check_targets(targets: list[torch.Tensor], batch: int) -> None:
+def _check_targets(targets: list[torch.Tensor], batch: int, classes: int) -> None:
     if len(targets) != batch:
         raise ValueError(f"targets needs one (n, 5) tensor per image: {len(targets)} for a batch of {batch}")
-    for t in targets:
-        if t.dim() != 2 or t.shape[1] != 5:
-            raise ValueError(f"each target must be (n, 5) = (class, cx, cy, w, h), got {tuple(t.shape)}")
+    for i, t in enumerate(targets):
+        check_tensor(t, f"targets[{i}] (class, cx, cy, w, h)", (None, 5))
         if len(t) and ((t[:, 3:] <= 0).any() or (t[:, 1:3] < 0).any() or (t[:, 1:3] >= 1).any()):
             raise ValueError("target boxes need centres in [0, 1) and positive sizes (normalised)")
+        check_tensor(t[:, 0], f"targets[{i}]'s class ids", low=0, high=classes - 1, integer=True)
 
 
 def _ignore_mask(boxes: torch.Tensor, targets: list[torch.Tensor], threshold: float) -> torch.Tensor:
@@ -134,11 +135,13 @@ def region_loss(
     Taught in notebooks/02_yolo9000.ipynb §6 The detector (loss).
     """
     config = config or RegionLossConfig()
-    batch = output.shape[0]
-    _check_targets(targets, batch)
+    check_tensor(output, "output", (None, None, None, None))
+    check_tensor(anchors, "anchors (p_w, p_h) in grid cells", (None, 2), low=1e-12)
     output = output.float()
     p = split_output(output, len(anchors))  # (B, H, W, A, 5+C)
-    decoded = decode(output, anchors, config.location)
+    _check_targets(targets, output.shape[0], p.shape[-1] - 5)
+    batch = output.shape[0]
+    decoded = raw_decode(output, anchors, config.location)
     boxes = decoded["boxes"].detach()  # (B, H, W, A, 4) normalised (cx, cy, w, h)
     objectness = decoded["objectness"]  # σ(t_o): (B, H, W, A)
     noobject = _ignore_mask(boxes, targets, config.ignore_threshold)

@@ -23,13 +23,15 @@ the WordNet 3.0 noun hypernym graph), so no WordNet reader is needed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import torch
 import torch.nn.functional as F
 
-from ..data import data_file
+from ..checks import check_tensor
+from ..data import DataFileError, data_file
 
 __all__ = [
     "ENTITY",
@@ -51,6 +53,8 @@ __all__ = [
 
 ENTITY = "n00001740"  # entity.n.01, the root of WordNet's nouns
 
+_WNID = re.compile(r"n\d{8}")  # a WordNet noun synset id
+
 
 class WordTreeError(ValueError):
     """The hypernym graph or a label cannot form a tree (unknown synset, cycle, no path to the root)."""
@@ -63,10 +67,13 @@ def read_is_a() -> dict[str, tuple[str, ...]]:
     Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
     parents: dict[str, list[str]] = {}
-    for line in data_file("imagenet/wordnet.is_a.txt").read_text().split("\n"):
+    path = data_file("imagenet/wordnet.is_a.txt")
+    for number, line in enumerate(path.read_text().split("\n"), start=1):
         if line.strip():
-            parent, child = line.split()
-            parents.setdefault(child, []).append(parent)
+            pair = line.split()
+            if len(pair) != 2 or not all(_WNID.fullmatch(w) for w in pair):
+                raise DataFileError(f"{path}, line {number}: expected 'parent_wnid child_wnid', got {line!r}")
+            parents.setdefault(pair[1], []).append(pair[0])
     return {child: tuple(p) for child, p in parents.items()}
 
 
@@ -74,17 +81,27 @@ def read_is_a() -> dict[str, tuple[str, ...]]:
 def synset_names() -> dict[str, str]:
     """wnid → its first lemma (``n02085620`` → ``Chihuahua``). Taught in §10 Stronger."""
     names = {}
-    for line in data_file("imagenet/words.txt").read_text().split("\n"):
+    path = data_file("imagenet/words.txt")
+    for number, line in enumerate(path.read_text().split("\n"), start=1):
         if line.strip():
-            wnid, words = line.split("\t", 1)
+            wnid, tab, words = line.partition("\t")
+            if not tab or not _WNID.fullmatch(wnid):
+                raise DataFileError(f"{path}, line {number}: expected 'wnid<TAB>words', got {line!r}")
             names[wnid] = words.split(",")[0].strip()
     return names
 
 
 def imagenet_labels() -> list[str]:
     """The 1000 ILSVRC-2012 wnids in the standard order. Taught in §10 Stronger."""
-    lines = data_file("imagenet/LOC_synset_mapping.txt").read_text().split("\n")
-    return [line.split()[0] for line in lines if line.strip()]
+    path = data_file("imagenet/LOC_synset_mapping.txt")
+    labels = []
+    for number, line in enumerate(path.read_text().split("\n"), start=1):
+        if line.strip():
+            wnid = line.split()[0]
+            if not _WNID.fullmatch(wnid):
+                raise DataFileError(f"{path}, line {number}: expected a wnid first, got {line!r}")
+            labels.append(wnid)
+    return labels
 
 
 def paths_to_root(wnid: str, parents: dict[str, tuple[str, ...]], root: str = ENTITY) -> list[tuple]:
@@ -243,7 +260,8 @@ def conditional_log_probs(logits: torch.Tensor, tree: WordTree) -> torch.Tensor:
 
     Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
-    if logits.shape[-1] != len(tree):
+    check_tensor(logits, "logits")
+    if logits.dim() == 0 or logits.shape[-1] != len(tree):
         raise ValueError(f"logits must end in {len(tree)} (one per tree node), got {tuple(logits.shape)}")
     out = torch.empty_like(logits)
     for group in tree.groups:
@@ -256,6 +274,11 @@ def absolute_log_probs(conditional: torch.Tensor, tree: WordTree) -> torch.Tenso
 
     Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
+    check_tensor(conditional, "conditional", high=1e-6)  # log-probabilities are ≤ 0
+    if conditional.dim() == 0 or conditional.shape[-1] != len(tree):
+        raise ValueError(
+            f"conditional must end in {len(tree)} (one per tree node), got {tuple(conditional.shape)}"
+        )
     columns = list(conditional.unbind(-1))
     for i, p in enumerate(tree.parent):  # parents first, so columns[p] is already absolute
         if p >= 0:
@@ -270,6 +293,7 @@ def predict(absolute: torch.Tensor, tree: WordTree, threshold: float = 0.5) -> l
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    check_tensor(absolute, "absolute (probabilities)", (None, len(tree)), low=0.0, high=1.0 + 1e-6)
     kids = tree.kids
     results = []
     for row in absolute:
@@ -291,8 +315,7 @@ def hierarchical_loss(logits: torch.Tensor, labels: torch.Tensor, tree: WordTree
     """
     if labels.dim() != 1 or len(labels) != len(logits):
         raise ValueError("labels must be (B,) node indices matching logits (B, N)")
-    if (labels < 0).any() or (labels >= len(tree)).any():
-        raise ValueError(f"labels must be node indices in [0, {len(tree)})")
+    check_tensor(labels, "labels (tree node indices)", low=0, high=len(tree) - 1, integer=True)
     conditional = conditional_log_probs(logits, tree)
     on_path = torch.zeros_like(conditional, dtype=torch.bool)
     for row, label in enumerate(labels.tolist()):

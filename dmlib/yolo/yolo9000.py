@@ -33,6 +33,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..checks import check_fields, check_positive
 from ..data import load_fashion_mnist, load_mnist
 from ..figures import Figure
 from ..training import (
@@ -40,6 +41,7 @@ from ..training import (
     Trained,
     autocast,
     default_device,
+    evaluation_cache,
     optimiser_step,
     run_training,
     seed_everything,
@@ -179,11 +181,15 @@ class YOLO9000Config:
     anchors: int = 5
     bf16: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        check_fields(self)
         if not 0.0 < self.classification_share < 1.0:
             raise ValueError(f"classification_share must be in (0, 1), got {self.classification_share}")
         if self.steps < 1 or self.batch_size < 2:
             raise ValueError("steps must be positive and batch_size at least 2")
+        check_positive(self, "lr", "width", "anchors")
+        if self.seed < 0:
+            raise ValueError(f"seed must be ≥ 0, got {self.seed}")
 
 
 def checkpoint_name(config: YOLO9000Config) -> str:
@@ -308,6 +314,7 @@ def train(config: YOLO9000Config) -> Trained:
 
 
 @torch.no_grad()
+@evaluation_cache
 def evaluate_joint(
     model: YOLOv2, anchors: torch.Tensor, count: int = 500, shuffle_labels: bool = False
 ) -> dict:
