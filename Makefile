@@ -41,8 +41,9 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
 		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/
 
+# ARGS=--busy keeps every core busy with other processes while the notebooks run
 bench: $(STAMP)
-	$(BIN)/python benchmarks/notebooks.py
+	$(BIN)/python benchmarks/notebooks.py $(ARGS)
 
 clean:
 	rm -rf $(VENV)
