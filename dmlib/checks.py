@@ -32,7 +32,6 @@ def check_tensor(
     low: float | None = None,
     high: float | None = None,
     integer: bool = False,
-    allow_empty: bool = True,
 ) -> torch.Tensor:
     """Return ``value`` if it is a finite tensor of ``shape`` (None = any size) with values in
     [``low``, ``high``]; else raise ``ValueError`` naming ``name``. ``integer`` asks for whole numbers.
@@ -43,8 +42,6 @@ def check_tensor(
     wrong_size = wrong_size and any(s is not None and s != v for s, v in zip(shape, value.shape, strict=True))
     if shape is not None and (value.dim() != len(shape) or wrong_size):
         raise ValueError(f"{name} must have shape {_shape_text(shape)}, got {tuple(value.shape)}")
-    if not allow_empty and value.numel() == 0:
-        raise ValueError(f"{name} must not be empty")
     if value.numel() == 0:
         return value
     if value.is_floating_point() and not torch.isfinite(value).all():

@@ -26,9 +26,9 @@ __all__ = [
     "binarize",
     "data_dir",
     "data_file",
-    "is_shipped",
     "read_json",
     "record_in_manifest",
+    "verify_if_shipped",
     "load_fashion_mnist",
     "load_mnist",
     "load_voc_boxes",
@@ -115,17 +115,29 @@ def data_file(rel: str, regenerate: str | None = None) -> Path:
     return path
 
 
-def is_shipped(path: str | Path) -> bool:
-    """True when ``path`` lies inside the course's ``data/`` folder (so the manifest must list it)."""
-    return Path(path).resolve().is_relative_to(data_dir().resolve())
+def _shipped_rel(path: str | Path) -> str | None:
+    """``path`` relative to ``data/`` when it lies inside it (so the manifest must list it), else None."""
+    resolved, root = Path(path).resolve(), data_dir().resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
+
+
+def verify_if_shipped(path: str | Path, regenerate: str | None = None) -> Path:
+    """``path``, checked against the manifest when it lies inside ``data/`` (see :func:`data_file`);
+    a file elsewhere (a run folder) is the user's own and is returned unchecked."""
+    rel = _shipped_rel(path)
+    return data_file(rel, regenerate) if rel is not None else Path(path)
 
 
 def record_in_manifest(*paths: Path) -> None:
-    """Write the sha256 of each shipped ``path`` into ``data/MANIFEST.sha256`` (train --ship calls it)."""
+    """Write the sha256 of each ``path`` inside ``data/`` into ``data/MANIFEST.sha256`` (``train --ship``);
+    paths elsewhere (a run folder) are left alone."""
     root = data_dir()
     manifest = dict(_manifest(root))
-    for path in paths:
-        manifest[Path(path).resolve().relative_to(root.resolve()).as_posix()] = sha256_of(path)
+    shipped = {rel: path for path in paths if (rel := _shipped_rel(path)) is not None}
+    if not shipped:
+        return
+    for rel, path in shipped.items():
+        manifest[rel] = sha256_of(path)
     lines = [f"{digest}  {rel}" for rel, digest in sorted(manifest.items())]
     (root / MANIFEST_NAME).write_text("\n".join(lines) + "\n")
     _manifest.cache_clear()
@@ -137,10 +149,9 @@ def read_json(path: Path, regenerate: str) -> dict:
     Any fault (missing, modified, garbled, empty) raises :class:`DataFileError` naming the file and
     ``regenerate``, the command that writes it again.
     """
-    if is_shipped(path):
-        path = data_file(Path(path).resolve().relative_to(data_dir().resolve()).as_posix(), regenerate)
-    elif not Path(path).is_file():
+    if not Path(path).is_file() and _shipped_rel(path) is None:
         raise DataFileError(f"{path} is missing; regenerate it with `{regenerate}`")
+    path = verify_if_shipped(path, regenerate)
     try:
         rows = json.loads(Path(path).read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

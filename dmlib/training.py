@@ -42,7 +42,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data import DataFileError, data_dir, data_file, is_shipped, record_in_manifest, sha256_of
+from .data import DataFileError, data_dir, record_in_manifest, sha256_of, verify_if_shipped
 
 __all__ = [
     "CheckpointError",
@@ -349,8 +349,7 @@ def save_checkpoint(
             writer.writerow(list(history))
             writer.writerows(zip(*history.values(), strict=True))
         written.append(log)
-    if is_shipped(weights):  # train --ship: the manifest vouches for what the notebooks read
-        record_in_manifest(*written)
+    record_in_manifest(*written)  # train --ship: the manifest vouches for what the notebooks read
     return weights
 
 
@@ -410,11 +409,10 @@ def load_checkpoint(
     if not weights.is_file() or not sidecar.is_file():
         missing = weights if not weights.is_file() else sidecar
         raise CheckpointError(f"checkpoint file {missing} is missing; {fix}.")
-    if is_shipped(sidecar):  # a shipped sidecar must match data/MANIFEST.sha256
-        try:
-            data_file(f"checkpoints/{sidecar.name}", train_command)
-        except DataFileError as exc:
-            raise CheckpointError(str(exc)) from exc
+    try:
+        verify_if_shipped(sidecar, train_command)  # a shipped sidecar must match data/MANIFEST.sha256
+    except DataFileError as exc:
+        raise CheckpointError(str(exc)) from exc
     record = _read_sidecar(sidecar, name, fix)
     if sha256_of(weights) != record.get("sha256"):
         raise CheckpointError(
@@ -461,11 +459,10 @@ def read_history(name: str, folder: Path | None = None) -> dict[str, np.ndarray]
     fix = f"it is written by the train command that made {name}.pt (see {name}.json); retrain with --ship"
     if not path.is_file():
         raise CheckpointError(f"training log {path} is missing; {fix}.")
-    if is_shipped(path):
-        try:
-            data_file(f"checkpoints/{path.name}")
-        except DataFileError as exc:
-            raise CheckpointError(f"{exc}; {fix}") from exc
+    try:
+        verify_if_shipped(path)
+    except DataFileError as exc:
+        raise CheckpointError(f"{exc}; {fix}") from exc
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
     try:

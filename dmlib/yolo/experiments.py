@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..checks import check_choice, check_fields, check_positive, check_tensor
-from ..data import data_dir, is_shipped, read_json, record_in_manifest
+from ..data import data_dir, read_json, record_in_manifest
 from ..figures import Figure
 from ..training import (
     Pretrained,
@@ -328,8 +328,7 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
         }  # fmt: skip
         ordered = {name: rows[name] for name in PATH_ARMS if name in rows}
         path.write_text(json.dumps(ordered, indent=2) + "\n")
-        if is_shipped(path):
-            record_in_manifest(path)
+        record_in_manifest(path)
     return str(path)
 
 
