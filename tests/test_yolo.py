@@ -5,7 +5,7 @@ import torch
 from dmlib.data import load_voc_boxes
 from dmlib.registry import load_pretrained
 from dmlib.yolo import boxes, clusters, darknet, detector, exercises, experiments, loss, widgets
-from dmlib.yolo.canvases import digit_canvases
+from dmlib.yolo.canvases import digit_canvases, ink_crops
 
 
 # --- boxes -------------------------------------------------------------------------------------
@@ -88,6 +88,18 @@ def test_a_duplicate_detection_counts_as_a_false_positive():
     scores, hits, n = boxes.match_detections(twice, truths, 0)
     assert hits.tolist() == [True, False]
     assert n == 1
+
+
+def test_a_detection_whose_best_truth_is_claimed_is_a_false_positive_as_in_the_voc_devkit():
+    # Two overlapping truths; both detections overlap truth 0 most. The devkit does not fall back to
+    # truth 1 (IoU 0.6 with the second detection): the second detection is a duplicate of truth 0.
+    truths = [torch.tensor([[0.0, 0.0, 1.0, 1.0, 0.0], [0.0, 0.0, 0.6, 1.0, 0.0]])]
+    first, second = [0.0, 0.0, 1.0, 1.0, 0.9, 0.0], [0.0, 0.0, 0.9, 1.0, 0.8, 0.0]
+    overlap = boxes.box_iou(torch.tensor([second[:4]]), truths[0][:, :4])[0]
+    assert overlap[0] > overlap[1] >= 0.5
+    scores, hits, n = boxes.match_detections([torch.tensor([first, second])], truths, 0)
+    assert hits.tolist() == [True, False]
+    assert n == 2
 
 
 # --- dimension clusters ------------------------------------------------------------------------
@@ -407,3 +419,16 @@ def test_yolo_exercise_checkers_accept_solutions_and_reject_mistakes():
         raise NotImplementedError
 
     assert exercises.check_decode(todo) is False
+
+
+def test_ink_crops_cut_each_digit_to_its_ink_and_refuse_a_blank_image():
+    images = torch.zeros(2, 6, 7, dtype=torch.uint8)
+    images[0, 1:3, 2:5] = 255
+    images[1, 5, 0] = 51
+    first, second = ink_crops(images)
+    assert first.shape == (2, 3)
+    assert bool((first == 1).all())
+    assert second.shape == (1, 1)
+    assert second.item() == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="image 1 holds no ink"):
+        ink_crops(torch.cat([images, torch.zeros(1, 6, 7, dtype=torch.uint8)])[1:])

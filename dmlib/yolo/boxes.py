@@ -129,30 +129,54 @@ def match_detections(
     """For one class: each detection's score and whether it is a true positive; and the GT count.
 
     ``detections[i]`` is (n, 6) = (x1, y1, x2, y2, score, label) for image i; ``truths[i]`` is
-    (m, 5) = (x1, y1, x2, y2, label). A detection is a true positive when it overlaps an unmatched
-    ground truth of its class by IoU ≥ ``iou_threshold`` (higher scores claim first).
+    (m, 5) = (x1, y1, x2, y2, label). The VOC devkit's rule: in order of decreasing score, each
+    detection takes the ground truth of its class it overlaps most; it is a true positive when that
+    IoU is ≥ ``iou_threshold`` and no higher-scored detection has claimed the same truth — otherwise
+    a false positive, even if another, unclaimed truth also overlaps it enough.
     """
+    _check_matching(detections, truths)
+    return _match_class(_by_image(detections, truths), label, iou_threshold)
+
+
+def _check_matching(detections: list[torch.Tensor], truths: list[torch.Tensor]) -> None:
     if len(detections) != len(truths):
         raise ValueError(f"detections ({len(detections)}) and truths ({len(truths)}) need one row per image")
     for i, (found, truth) in enumerate(zip(detections, truths, strict=True)):
         check_tensor(found, f"detections[{i}] (x1, y1, x2, y2, score, label)", (None, 6))
         check_tensor(truth, f"truths[{i}] (x1, y1, x2, y2, label)", (None, 5))
-    scores, hits, n_truth = [], [], 0
+
+
+def _by_image(
+    detections: list[torch.Tensor], truths: list[torch.Tensor]
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per image: detections by decreasing score, truths, and their IoU matrix (n, m), as arrays."""
+    images = []
     for found, truth in zip(detections, truths, strict=True):
-        found = found[found[:, 5] == label]
-        truth = truth[truth[:, 4] == label]
-        n_truth += len(truth)
-        found = found[found[:, 4].argsort(descending=True)]
-        claimed = torch.zeros(len(truth), dtype=torch.bool)
-        iou = box_iou(found[:, :4], truth[:, :4]) if len(truth) else torch.zeros(len(found), 0)
-        for i in range(len(found)):
-            best = iou[i].masked_fill(claimed, -1.0).max() if len(truth) else torch.tensor(-1.0)
-            hit = bool(best >= iou_threshold)
-            if hit:
-                claimed[int(iou[i].masked_fill(claimed, -1.0).argmax())] = True
-            scores.append(float(found[i, 4]))
-            hits.append(hit)
-    return np.array(scores), np.array(hits, dtype=bool), n_truth
+        found = found.detach().cpu()[found[:, 4].argsort(descending=True)]  # higher scores claim first
+        truth = truth.detach().cpu()
+        images.append((found.numpy(), truth.numpy(), pairwise_iou(found[:, :4], truth[:, :4]).numpy()))
+    return images
+
+
+def _match_class(
+    images: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: int, iou_threshold: float
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`match_detections` on the arrays of :func:`_by_image`."""
+    scores, hits, n_truth = [np.zeros(0)], [np.zeros(0, dtype=bool)], 0
+    for found, truth, overlap in images:
+        mine, theirs = found[:, 5] == label, truth[:, 4] == label
+        overlap = overlap[np.ix_(mine, theirs)]  # (n, m) of this class
+        n_truth += int(theirs.sum())
+        hit = np.zeros(len(overlap), dtype=bool)
+        if overlap.shape[1]:
+            nearest, best = overlap.argmax(1), overlap.max(1)  # each detection's best-overlap truth
+            claimed = np.zeros(overlap.shape[1], dtype=bool)
+            for d in np.flatnonzero(best >= iou_threshold):
+                hit[d] = not claimed[nearest[d]]  # a claimed truth makes a duplicate: false positive
+                claimed[nearest[d]] = True
+        scores.append(found[mine, 4])
+        hits.append(hit)
+    return np.concatenate(scores).astype(float), np.concatenate(hits), n_truth
 
 
 def mean_average_precision(
@@ -169,9 +193,11 @@ def mean_average_precision(
     """
     if classes < 1:
         raise ValueError(f"classes must be positive, got {classes}")
+    _check_matching(detections, truths)
+    images = _by_image(detections, truths)
     aps, recalls = [], []
     for label in range(classes):
-        scores, hits, n_truth = match_detections(detections, truths, label, iou_threshold)
+        scores, hits, n_truth = _match_class(images, label, iou_threshold)
         if n_truth == 0:
             aps.append(float("nan"))
             recalls.append(float("nan"))

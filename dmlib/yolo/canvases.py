@@ -35,12 +35,20 @@ GAP = 2  # pixels kept free between digits
 
 def ink_crops(images: torch.Tensor) -> list[torch.Tensor]:
     """Each uint8 image (N, H, W) cropped to the rows and columns that hold ink, as floats in [0, 1]."""
-    crops = []
-    for image in images:
-        rows = torch.nonzero(image.amax(1) > 0).squeeze(1)
-        cols = torch.nonzero(image.amax(0) > 0).squeeze(1)
-        crops.append(image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].float() / 255.0)
-    return crops
+    ink = images > 0  # (N, H, W)
+    first_row, last_row = _ink_span(ink.any(2))  # (N,) each
+    first_col, last_col = _ink_span(ink.any(1))
+    bounds = torch.stack([first_row, last_row + 1, first_col, last_col + 1], 1).tolist()
+    return [image[y1:y2, x1:x2].float() / 255 for image, (y1, y2, x1, x2) in zip(images, bounds, strict=True)]
+
+
+def _ink_span(has_ink: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """First and last index holding ink along each row of ``has_ink`` (N, L)."""
+    position = torch.arange(has_ink.shape[1])
+    last = torch.where(has_ink, position, -1).amax(1)
+    if (last < 0).any():
+        raise ValueError(f"image {int((last < 0).nonzero()[0])} holds no ink: nothing to crop")
+    return torch.where(has_ink, position, has_ink.shape[1]).amin(1), last
 
 
 @lru_cache(maxsize=2)

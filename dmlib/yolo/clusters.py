@@ -64,10 +64,16 @@ def _lloyd(
         if assignment is not None and torch.equal(new_assignment, assignment):
             break
         assignment = new_assignment
+        if update == "mean":  # every cluster's mean at once: member sums / member counts
+            counts = torch.bincount(assignment, minlength=len(centroids))
+            sums = torch.zeros_like(centroids).index_add_(0, assignment, wh)
+            filled = counts > 0  # an empty cluster keeps its centroid
+            centroids[filled] = sums[filled] / counts[filled, None]
+            continue
         for j in range(len(centroids)):
             members = wh[assignment == j]
-            if len(members):  # an empty cluster keeps its centroid
-                centroids[j] = members.mean(0) if update == "mean" else members.median(0).values
+            if len(members):
+                centroids[j] = members.median(0).values
     return centroids
 
 

@@ -21,6 +21,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import torch
@@ -238,6 +239,12 @@ def test_set(count: int = TEST_CANVASES, size: int = CANVAS_SIZE) -> tuple[torch
     """
     if not 1 <= count <= 10_000:
         raise ValueError(f"count must be in [1, 10000], got {count}")
+    images, targets = _test_canvases(count, size)
+    return images.clone(), [t.clone() for t in targets]  # copies: callers may change them
+
+
+@lru_cache(maxsize=2)
+def _test_canvases(count: int, size: int) -> tuple[torch.Tensor, list[torch.Tensor]]:
     return digit_canvases("test", range(count), seed=0, size=size)
 
 
@@ -341,7 +348,7 @@ def read_path_results(folder: Path | None = None) -> dict:
 
 
 @torch.no_grad()
-def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 10, batch_size: int = 32) -> YOLOv2:
+def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 4, batch_size: int = 32) -> YOLOv2:
     """A copy of ``model`` whose batch-norm statistics are re-measured on training canvases at ``size``.
 
     The weights are untouched; only the running means and variances, which otherwise describe the
@@ -355,10 +362,15 @@ def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 10, batch_size
         norm.reset_running_stats()
         norm.momentum = None  # a cumulative average over the batches below
     adapted.train()
-    for b in range(batches):
-        images, _ = digit_canvases("train", range(10**6 + b * batch_size, 10**6 + (b + 1) * batch_size))
+    for images in _batchnorm_canvases(batches, batch_size).split(batch_size):
         adapted(_resize(images, size))
     return adapted.eval()
+
+
+@lru_cache(maxsize=1)
+def _batchnorm_canvases(batches: int, batch_size: int) -> torch.Tensor:
+    """Training canvases 10⁶… (never used in training), the same for every input size."""
+    return digit_canvases("train", range(10**6, 10**6 + batches * batch_size))[0]
 
 
 def resolution_table(

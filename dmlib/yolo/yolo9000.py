@@ -313,8 +313,16 @@ def train(config: YOLO9000Config) -> Trained:
     return Trained({"model": model.eval().cpu()}, history, wall, tensors={"anchors": anchors})
 
 
-@torch.no_grad()
+@lru_cache(maxsize=1)
+def _test_canvases(count: int) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    return canvases("test", range(count), "detection")
+
+
 @evaluation_cache
+def _test_detections(model: YOLOv2, anchors: torch.Tensor, count: int) -> list[torch.Tensor]:
+    return detect(model, anchors, _test_canvases(count)[0], class_probs=fine_class_probs)
+
+
 def evaluate_joint(
     model: YOLOv2, anchors: torch.Tensor, count: int = 500, shuffle_labels: bool = False
 ) -> dict:
@@ -323,8 +331,8 @@ def evaluate_joint(
     ``shuffle_labels`` replaces every detection's class by a random one (the chance baseline).
     Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
     """
-    images, targets = canvases("test", range(count), "detection")
-    found = detect(model, anchors, images, class_probs=fine_class_probs)
+    found = _test_detections(model, anchors, count)
+    targets = _test_canvases(count)[1]
     if shuffle_labels:
         generator = torch.Generator().manual_seed(0)
         found = [
