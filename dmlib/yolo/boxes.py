@@ -165,8 +165,10 @@ def _match_class(
     scores, hits, n_truth = [np.zeros(0)], [np.zeros(0, dtype=bool)], 0
     for found, truth, overlap in images:
         mine, theirs = found[:, 5] == label, truth[:, 4] == label
-        overlap = overlap[np.ix_(mine, theirs)]  # (n, m) of this class
         n_truth += int(theirs.sum())
+        if not mine.any():
+            continue
+        overlap = overlap[mine][:, theirs]  # (n, m) of this class
         hit = np.zeros(len(overlap), dtype=bool)
         if overlap.shape[1]:
             nearest, best = overlap.argmax(1), overlap.max(1)  # each detection's best-overlap truth

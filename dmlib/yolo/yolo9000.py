@@ -323,6 +323,7 @@ def _test_detections(model: YOLOv2, anchors: torch.Tensor, count: int) -> list[t
     return detect(model, anchors, _test_canvases(count)[0], class_probs=fine_class_probs)
 
 
+@evaluation_cache
 def evaluate_joint(
     model: YOLOv2, anchors: torch.Tensor, count: int = 500, shuffle_labels: bool = False
 ) -> dict:
