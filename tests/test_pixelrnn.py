@@ -32,6 +32,17 @@ def test_colour_groups_at_the_centre():
     assert b.tolist() == [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
 
 
+@pytest.mark.parametrize(
+    ("kernel", "mask_type", "colours"), [(7, "A", 1), (3, "B", 3), ((1, 3), "B", 1), (1, "B", 3)]
+)
+def test_masked_conv_with_its_cut_kernel_equals_the_full_masked_convolution(kernel, mask_type, colours):
+    torch.manual_seed(0)
+    conv = masks.MaskedConv2d(6, 9, kernel, mask_type, colours)
+    x = torch.randn(2, 6, 8, 9)
+    full = torch.nn.functional.conv2d(x, conv.weight * conv.mask, conv.bias, padding=conv.padding)
+    assert torch.allclose(conv(x), full, atol=1e-5)
+
+
 def test_channel_groups_split_each_block_in_thirds():
     assert masks.channel_groups(12, 3, blocks=2).tolist() == [0, 0, 1, 1, 2, 2] * 2
 

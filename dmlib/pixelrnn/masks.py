@@ -65,6 +65,10 @@ class MaskedConv2d(nn.Conv2d):
     Masking in ``forward`` (rather than zeroing after each update) keeps the masked weights at
     exactly zero whatever the optimiser does. ``colours=3`` applies the R → G → B groups; ``in_blocks``
     and ``out_blocks`` say how many equal blocks (e.g. LSTM gates) the channels come in.
+
+    The rows below the centre, and on a one-row kernel the columns right of it, are zero in every
+    mask, so ``forward`` convolves with the kernel cut to the rows 0 … kh//2 (and columns 0 … kw//2
+    when kh = 1) and pads the input to match: the same function, with 28 of a 7×7 kernel's 49 taps.
     """
 
     def __init__(
@@ -84,6 +88,12 @@ class MaskedConv2d(nn.Conv2d):
         out_g = channel_groups(out_channels, colours, out_blocks) if out_groups is None else out_groups
         self.register_buffer("mask", causal_mask(size, in_g, out_g, mask_type), persistent=False)
         self.mask_type = mask_type
+        kh, kw = size
+        self.rows, self.cols = kh // 2 + 1, kw if kh > 1 else kw // 2 + 1  # the taps a mask can keep
+        self.pad = (kw // 2, self.cols - 1 - kw // 2, kh // 2, 0)  # left, right, top, bottom
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight * self.mask, self.bias, padding=self.padding)
+        kernel = (self.weight * self.mask)[:, :, : self.rows, : self.cols]  # (out, in, ≤ kh, ≤ kw)
+        if kernel.shape[2:] == (1, 1):
+            return F.conv2d(x, kernel, self.bias)
+        return F.conv2d(F.pad(x, self.pad), kernel, self.bias)
