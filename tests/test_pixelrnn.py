@@ -99,13 +99,29 @@ def _allowed_count(field, pixel):
     return int(above.sum()), int(left.sum())
 
 
-def test_row_lstm_sees_a_triangle_and_diagonal_bilstm_the_whole_context():
-    pixel = (6, 3)
-    row = receptive.dependency_field(_model("rowlstm", 1), pixel)[0]
-    diag = receptive.dependency_field(_model("diagbilstm", 1), pixel)[0]
-    assert (diag[:6] != 0).all()
-    assert (diag[6, :3] != 0).all()
+def _unread_earlier_pixels(model, pixel) -> list[list[int]]:
+    field = receptive.dependency_field(model, pixel)[0]
+    i, j = pixel
+    earlier = torch.zeros_like(field, dtype=torch.bool)
+    earlier[:i], earlier[i, :j] = True, True
+    return (earlier & (field == 0)).nonzero().tolist()
+
+
+def test_diagonal_bilstm_reads_every_earlier_pixel_but_the_last_of_the_row_above():
+    # 7×7 image: the pixel (i − 1, 6) is missed by targets left of the last 4 columns (j < 3) only.
+    model = _model("diagbilstm", 1)
+    expected = {(3, 1): [[2, 6]], (6, 0): [[5, 6]], (3, 3): [], (3, 6): [], (0, 3): []}
+    assert {pixel: _unread_earlier_pixels(model, pixel) for pixel in expected} == expected
+
+
+def test_row_lstm_sees_a_triangle_and_pixelcnn_grows_up_right_along_a_diagonal():
+    row = receptive.dependency_field(_model("rowlstm", 1), (6, 3))[0]
     assert (row[:6] != 0).sum() >= 30  # most of the triangle above
+    torch.manual_seed(0)
+    config = PixelRNNConfig(model="pixelcnn", **{**SMALL, "image_size": 13})
+    field = receptive.dependency_field(build_model(config), (10, 4))[0] != 0  # 7×7 mask A + 2 × 3×3 mask B
+    rightmost = [int(field[r].nonzero().max()) for r in range(5, 10)]
+    assert rightmost == [9, 9, 9, 8, 7]  # row i − d reaches column j + 3 + (d − 1), up to the depth's limit
 
 
 def test_pixelcnn_has_a_blind_spot_that_gating_removes():
