@@ -152,8 +152,8 @@ def _by_image(
     """Per image: detections by decreasing score, truths, and their IoU matrix (n, m), as arrays."""
     images = []
     for found, truth in zip(detections, truths, strict=True):
-        found = found.detach().cpu()[found[:, 4].argsort(descending=True)]  # higher scores claim first
-        truth = truth.detach().cpu()
+        found, truth = found.detach().cpu(), truth.detach().cpu()
+        found = found[found[:, 4].argsort(descending=True)]  # higher scores claim first
         images.append((found.numpy(), truth.numpy(), pairwise_iou(found[:, :4], truth[:, :4]).numpy()))
     return images
 
