@@ -23,15 +23,18 @@ $(STAMP): pyproject.toml Makefile
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
-# Headless Chromium for tests/test_browser.py: Debian's chromium + chromedriver, installed when
-# missing and possible (root and apt-get); otherwise that test skips and says why.
+# Headless Chromium for tests/test_browser.py: Debian's chromium + chromedriver, and Noto CJK so the
+# Korean on the slides renders in its screenshots; installed when missing and possible (root and
+# apt-get); otherwise that test skips (or draws boxes for Hangul) and says why.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || \
+	    ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian's chromium and chromium-driver for the browser test"; \
-	    apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
-	      (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null); \
-	  else echo "note: chromium/chromedriver are missing and cannot be installed here; the browser test will skip"; fi; \
+	    echo "installing Debian's $(BROWSER_PACKAGES) for the browser test"; \
+	    apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null); \
+	  else echo "note: $(BROWSER_PACKAGES) cannot all be installed here; the browser test may skip"; fi; \
 	fi
 
 test: $(STAMP) browser-deps

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from .course import badges_markdown, write_readme_block
+from .course import badges_markdown, presenting_markdown, write_readme_block
 from .data import DataFileError, data_dir
 from .figures import format_figures
 from .registry import load_pretrained, recipes
@@ -53,7 +53,7 @@ def _parser(table: dict[str, Recipe]) -> argparse.ArgumentParser:
     report.add_argument("--json", action="store_true", help="print JSON instead of a table")
     report.add_argument("--readme", action="store_true", help="also write the table into README.md")
     sub.add_parser("env", help="versions, device and threads")
-    sub.add_parser("badges", help="rewrite README's Binder/Colab table from dmlib/course.py")
+    sub.add_parser("badges", help="rewrite README's Binder/Colab table and talk agendas from the notebooks")
     return parser
 
 
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{key:<28} {value}")
         elif args.command == "badges":
             changed = write_readme_block("badges", badges_markdown())
+            changed |= write_readme_block("presenting", presenting_markdown())
             print("README.md updated" if changed else "README.md already current")
     except (ValueError, CheckpointError, DataFileError) as exc:
         print(f"python -m dmlib {args.command}: error: {exc}", file=sys.stderr)

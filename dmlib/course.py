@@ -1,12 +1,15 @@
 """The course's table of notebooks and its repository — the one place both are written.
 
-README's Binder/Colab badges and every notebook's Colab set-up cell are generated from here
-(``python -m dmlib badges`` rewrites the README block; tests check both are current).
-Taught in notebooks/01_infogan.ipynb §0 Setup.
+README's Binder/Colab badges, its "Presenting" agendas and every notebook's Colab set-up cell are
+generated from here (``python -m dmlib badges`` rewrites the README blocks; tests check all are current).
+Each notebook is also a slide talk: :func:`slides` reads its RISE slideshow metadata and :func:`agenda`
+its agenda slide. Taught in notebooks/01_infogan.ipynb §0 Setup.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +87,58 @@ def write_readme_block(name: str, text: str, readme: Path = ROOT / "README.md") 
     new = content[:begin] + "\n" + text.strip() + "\n" + content[end:]
     readme.write_text(new)
     return new != content
+
+
+SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")  # RISE's cell roles
+_AGENDA_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*(.+?)\s*\|\s*(\d+)\s*\|\s*$", re.M)
+
+
+def cells(notebook: Notebook) -> list[dict]:
+    """The notebook's cells as stored (plain JSON: no Jupyter import needed)."""
+    return json.loads((ROOT / notebook.path).read_text())["cells"]
+
+
+def slide_type(cell: dict) -> str:
+    """The cell's role in the slideshow (RISE's ``slideshow.slide_type``; "" when it has none)."""
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "")
+
+
+def slides(notebook: Notebook) -> list[list[dict]]:
+    """The talk as RISE shows it: one list of cells per slide or subslide, skipped cells left out.
+
+    Speaker notes (``notes`` cells) stay in the slide they follow.
+    """
+    talk: list[list[dict]] = []
+    for cell in cells(notebook):
+        kind = slide_type(cell)
+        if kind in ("slide", "subslide") or not talk:
+            talk.append([])
+        if kind != "skip":
+            talk[-1].append(cell)
+    return talk
+
+
+def agenda(notebook: Notebook) -> list[tuple[str, int]]:
+    """The agenda slide's rows: (section, minutes), in talk order.
+
+    The agenda is the slide whose heading names "Agenda"; its table rows read
+    ``| n | section | minutes |`` (the total row, in bold, is not a row of this form).
+    """
+    for slide in slides(notebook):
+        text = "".join(slide[0]["source"])
+        if text.startswith("## ") and "Agenda" in text.splitlines()[0]:
+            return [(section, int(minutes)) for _, section, minutes in _AGENDA_ROW.findall(text)]
+    raise ValueError(f"{notebook.path} has no agenda slide (a '## ... Agenda' heading)")
+
+
+def presenting_markdown() -> str:
+    """README's "Presenting" tables: each talk's agenda with minutes, from the notebooks' agenda slides."""
+    parts = []
+    for nb in NOTEBOOKS:
+        rows = agenda(nb)
+        total = sum(minutes for _, minutes in rows)
+        parts += [f"**{nb.talk} · {nb.title}** — {len(slides(nb))} slides, {total} minutes", "",
+                  "| # | section | min |", "|---:|---|---:|"]  # fmt: skip
+        parts += [f"| {i} | {section} | {minutes} |" for i, (section, minutes) in enumerate(rows, 1)]
+        parts.append("")
+    return "\n".join(parts)

@@ -4,18 +4,21 @@ A checker (``dmlib/<paper>/exercises.py``) calls the reader's function on seeded
 compares it with dmlib's reference within 1e-6. It returns ``True`` when every case agrees,
 ``False`` (with a hint) while the function still raises ``NotImplementedError``, and raises
 ``AssertionError`` naming the first failing input otherwise.
-Taught in the Exercises section of every notebook (01 §9, 02 §13, 03 §11, 04 §10).
+
+Solutions live in ``dmlib/<paper>/solutions.py``, out of the notebook's sight: :func:`reveal` prints one
+on request. Taught in the Exercises section of every notebook (01 §9, 02 §13, 03 §11, 04 §10).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["checker", "compare"]
+__all__ = ["checker", "compare", "reveal"]
 
 
 def checker(check: Callable[[Callable, int], None]) -> Callable[..., bool]:
@@ -28,7 +31,7 @@ def checker(check: Callable[[Callable, int], None]) -> Callable[..., bool]:
         try:
             check(fn) if trials is None else check(fn, trials)
         except NotImplementedError:
-            print("Not attempted yet: write your code in the cell above (the solution is below).")
+            print("Not attempted yet: write your code in the cell above (exercises.reveal shows a solution).")
             return False
         return True
 
@@ -40,3 +43,13 @@ def compare(name: str, got: Any, expected: float, case: Any) -> None:
     if not np.isclose(float(got), expected, rtol=1e-6, atol=1e-6):
         shown = np.round(np.asarray(case, dtype=float), 4)
         raise AssertionError(f"{name}: for input\n{shown}\nexpected {expected:.6f}, got {float(got):.6f}")
+
+
+def reveal(solution: Callable) -> str:
+    """Print (and return) the source of a solution from ``dmlib/<paper>/solutions.py``, its docstring
+    included: the derivation or the explanation of an experiment is written there."""
+    if not callable(solution):
+        raise ValueError(f"solution must be a function of a solutions module, got {type(solution).__name__}")
+    source = inspect.getsource(solution)
+    print(source)
+    return source

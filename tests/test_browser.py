@@ -1,10 +1,14 @@
-"""The course as a student gets it: JupyterLab in headless Chromium, every notebook run, every widget moved.
+"""The course as a student and a presenter get it: JupyterLab in headless Chromium, every notebook run, every
+widget moved, then every notebook presented as a RISE slideshow and walked slide by slide with the keyboard.
 
 Starts the course's JupyterLab (this venv, a free localhost port, a token) on a temporary copy of the
 notebooks, drives Debian's ``chromium`` through its ``chromedriver`` with Selenium, and for each
 notebook runs all cells, checks that no cell shows an error, that every widget renders, and that
-moving a slider changes the widget's image. Screenshots go to ``$DMLIB_SCREENSHOTS`` (the README's
-come from ``DMLIB_SCREENSHOTS=docs/screenshots``) and the measured timings to ``timings.json`` there.
+moving a slider changes the widget's image; then it opens the notebook in RISE (``/rise/<notebook>``, the
+page behind Alt + R) on the same live kernel, presses Space until the last slide, and fails on an error
+output, a widget that does not render, or a slide taller than the 1280×720 slide area. Screenshots go to
+``$DMLIB_SCREENSHOTS`` (the README's come from ``DMLIB_SCREENSHOTS=docs/screenshots``) and the measured
+timings to ``timings.json`` there.
 Skips, saying why, only where Chromium cannot run. ``make browser-deps`` installs it (root, Debian).
 """
 
@@ -215,3 +219,61 @@ def test_notebook_runs_and_its_widgets_respond(notebook, lab, browser, screensho
             shown.screenshot(str(screenshots / f"{Path(notebook).stem}_widget.png"))
     rendered = time.monotonic() - start - TIMINGS[f"{notebook}: run all (s)"]
     TIMINGS[f"{notebook}: all widgets drawn and moved (s, after run all)"] = round(rendered, 1)
+    # The slideshow reads the file: save it with this kernel's widget models in its outputs.
+    browser.execute_script("return window.jupyterapp.commands.execute('docmanager:save')")
+
+
+# The slide on screen: its height against the slide area, its headline, errors and widgets on it.
+CURRENT_SLIDE = """
+const top = document.querySelector('.reveal .slides > section.present');
+if (!top) return null;
+const slide = top.querySelector('section.present') || top;
+const text = slide.innerText || '';
+const errors = '[data-mime-type="application/vnd.jupyter.stderr"], [data-mime-type$="error"]';
+return {
+  where: location.hash,
+  height: slide.scrollHeight,
+  room: slide.clientHeight,
+  headline: text.trim().split('\\n')[0].slice(0, 70),
+  errors: slide.querySelectorAll(errors).length,
+  widgets: slide.querySelectorAll('.widget-interact').length,
+  broken_widgets: /Error displaying widget|model not found|Loading widget/.test(text),
+};
+"""
+# Space steps through every slide and every fragment: the walk has this many positions.
+POSITIONS = """
+const leaves = Array.from(document.querySelectorAll('.reveal .slides section'))
+  .filter(s => !s.querySelector('section'));
+return leaves.reduce((n, s) => n + 1 + s.querySelectorAll('.fragment').length, 0);
+"""
+
+
+@pytest.mark.parametrize("notebook", [Path(nb.path).name for nb in NOTEBOOKS])
+def test_notebook_presents_as_a_slideshow_that_fits_the_screen(notebook, lab, browser, screenshots):
+    browser.get(f"{lab}/rise/{notebook}?token={TOKEN}")
+    _wait(lambda: browser.execute_script(CURRENT_SLIDE), f"the slideshow of {notebook}")
+    _wait(lambda: not browser.execute_script("return document.querySelector('.MathJax_Processing, "
+                                             ".jp-mod-rendering')"), "the maths to typeset")  # fmt: skip
+    shot = Path(notebook).stem
+    browser.save_screenshot(str(screenshots / f"{shot}_slide_title.png"))
+    positions = browser.execute_script(POSITIONS)
+    too_tall, broken, widget_shot = [], [], False
+    for step in range(positions):
+        slide = browser.execute_script(CURRENT_SLIDE)
+        if slide["height"] > slide["room"] + 1:
+            too_tall.append(f"{slide['headline']!r} ({slide['height']} px in {slide['room']})")
+        if slide["errors"] or slide["broken_widgets"]:
+            broken.append(slide["headline"])
+        if slide["widgets"] and not widget_shot:
+            image = "return document.querySelector('.reveal section.present .widget-interact img')"
+            _wait(lambda q=image: browser.execute_script(q), f"a widget on a slide of {notebook} to draw")
+            browser.save_screenshot(str(screenshots / f"{shot}_slide_widget.png"))
+            widget_shot = True
+        if step + 1 < positions:
+            browser.find_element(By.CSS_SELECTOR, "body").send_keys(Keys.SPACE)
+            _wait(lambda old=slide["where"]: browser.execute_script("return location.hash") != old,
+                  f"Space to move past {slide['where']} of {notebook}")  # fmt: skip
+    TIMINGS[f"{notebook}: slideshow positions (slides and fragments)"] = positions
+    assert not broken, f"slides of {notebook} with an error or a widget that did not render: {broken}"
+    assert widget_shot, f"no widget on any slide of {notebook}"
+    assert not too_tall, f"slides of {notebook} taller than the slide area: {too_tall}"

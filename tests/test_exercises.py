@@ -39,50 +39,122 @@ def test_unattempted_exercise_returns_false_with_a_hint(capsys):
     assert "Not attempted" in capsys.readouterr().out
 
 
-# --- PixelRNN and YOLO9000 checkers: a right answer passes, a plausible wrong one is caught ----
-def test_pixelrnn_checkers_accept_solutions_and_reject_mistakes():
+# --- every notebook's solutions (dmlib/<paper>/solutions.py) pass their checkers; plausible mistakes fail
+def _solved():
+    from dmlib.hallucination import exercises as hx
+    from dmlib.hallucination import solutions as hs
+    from dmlib.infogan import solutions as isol
     from dmlib.pixelrnn import exercises as px
+    from dmlib.pixelrnn import solutions as ps
+    from dmlib.yolo import exercises as yx
+    from dmlib.yolo import solutions as ys
 
-    def mask_b(k):
-        mask = np.zeros((k, k))
-        mask[: k // 2] = 1
-        mask[k // 2, : k // 2 + 1] = 1
-        return mask
+    return [
+        (exercises.check_categorical_entropy, isol.entropy),
+        (exercises.check_mutual_information, isol.mutual_information),
+        (exercises.check_gaussian_L_I, isol.gaussian_L_I),
+        (exercises.check_bound_gap, isol.bound_gap),
+        (exercises.check_categorical_L_I, isol.categorical_L_I),
+        (yx.check_wh_iou, ys.wh_iou),
+        (yx.check_reorg, ys.reorg),
+        (yx.check_decode, ys.decode),
+        (yx.check_path_probability, ys.path_probability),
+        (yx.check_label_path, ys.label_path),
+        (yx.check_absolute_probabilities, ys.absolute_probabilities),
+        (yx.check_box_iou, ys.box_iou),
+        (px.check_mask_b, ps.mask_b),
+        (px.check_bits_per_dim, ps.bits_per_dim),
+        (px.check_mask_bug, ps.bug_positions),
+        (px.check_right_edge, ps.right_edge),
+        (hx.check_hallucination_loss, hs.hallucination_loss),
+        (hx.check_h_init, hs.h_init),
+        (hx.check_fused_accuracy, hs.fused_accuracy),
+        (hx.check_hallucination_gradient, hs.hallucination_gradient),
+    ]
 
-    assert px.check_mask_b(mask_b)
-    with pytest.raises(AssertionError, match="mask B"):
-        px.check_mask_b(lambda k: np.tril(np.ones((k, k))))
-    assert px.check_bits_per_dim(lambda nats, dims: nats / dims / np.log(2))
-    with pytest.raises(AssertionError, match="bits/dim"):
-        px.check_bits_per_dim(lambda nats, dims: nats / dims)  # forgot nats → bits
-    assert px.check_mask_bug(lambda k: [(k // 2, k // 2)])
-    with pytest.raises(AssertionError, match="buggy positions"):
-        px.check_mask_bug(lambda k: [(0, 0)])
+
+def test_every_solution_passes_its_checker():
+    solved = _solved()
+    assert len(solved) == 20
+    for check, solution in solved:
+        assert check(solution), check.__name__
 
 
-def test_wordtree_checkers_accept_solutions_and_reject_mistakes():
+def test_checkers_catch_plausible_mistakes():
+    from dmlib.hallucination import exercises as hx
+    from dmlib.pixelrnn import exercises as px
+    from dmlib.pixelrnn import solutions as ps
     from dmlib.yolo import exercises as yx
 
-    def path_probability(conditional, parent, node):
-        product = 1.0
-        while node >= 0:
-            product *= conditional[node]
-            node = parent[node]
-        return product
-
-    def label_path(parent, label):
-        nodes = []
-        while label >= 0:
-            nodes.append(label)
-            label = parent[label]
-        return nodes
-
-    assert yx.check_path_probability(path_probability)
+    with pytest.raises(AssertionError, match="mask B"):
+        px.check_mask_b(lambda k: np.tril(np.ones((k, k))))
+    with pytest.raises(AssertionError, match="bits/dim"):
+        px.check_bits_per_dim(lambda nats, dims: nats / dims)  # forgot nats → bits
+    with pytest.raises(AssertionError, match="buggy positions"):
+        px.check_mask_bug(lambda k: [(0, 0)])
+    with pytest.raises(AssertionError, match="measured edge"):
+        px.check_right_edge(lambda layers, d: ps.right_edge(layers + 1, d))  # one layer too many
     with pytest.raises(AssertionError, match="Pr\\(node\\)"):
         yx.check_path_probability(lambda conditional, parent, node: conditional[node])  # no product
-    assert yx.check_label_path(label_path)
     with pytest.raises(AssertionError, match="expected"):
         yx.check_label_path(lambda parent, label: [label])  # forgot the ancestors
+    with pytest.raises(AssertionError, match="Pr\\(node"):
+        yx.check_absolute_probabilities(lambda conditional, parent: np.asarray(conditional))  # no product
+    with pytest.raises(AssertionError, match="∂L_hall"):
+        hx.check_hallucination_gradient(lambda a_d, a_h: -2 * (a_d.sigmoid() - a_h.sigmoid()) / len(a_h))
+
+
+def test_the_find_the_bug_functions_fail_their_checkers():
+    from dmlib.yolo import exercises as yx
+
+    with pytest.raises(AssertionError, match="categorical L_I"):
+        exercises.check_categorical_L_I(exercises.buggy_categorical_L_I)
+    with pytest.raises(AssertionError, match="IoU"):
+        yx.check_box_iou(yx.buggy_box_iou)
+
+
+def test_reveal_prints_a_solution_with_its_derivation(capsys):
+    from dmlib.exercises import reveal
+    from dmlib.infogan import solutions
+
+    source = reveal(solutions.bound_gap)
+    assert "Derivation" in source
+    assert "def bound_gap" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="solution"):
+        reveal("bound_gap")
+
+
+@pytest.mark.slow
+def test_the_solution_experiments_run_on_a_tiny_budget():
+    from dmlib.hallucination import solutions as hs
+    from dmlib.infogan import solutions as isol
+    from dmlib.pixelrnn import solutions as ps
+    from dmlib.yolo import solutions as ys
+
+    assert set(isol.lambda_experiment(steps=2)) == {"lambda = 1", "lambda = 0"}
+    nll = ps.depth_experiment(steps=2)
+    assert list(nll) == ["0 blocks", "4 blocks"]
+    assert all(0 < v < 784 for v in nll.values())  # nats per 28×28 binary digit, better than chance (543)
+    wh = torch.rand(200, 2) * 100 + 5
+    scores = ys.distance_experiment(wh, k=3)
+    assert 0 < scores["sse"] <= 100
+    assert 0 < scores["iou"] <= 100
+    accuracy = hs.gamma_experiment(scenes=64, epochs=(1, 1))
+    assert all(0 <= v <= 1 for v in accuracy.values())
+    labels = torch.tensor([0, 1, 2])
+    rgb = torch.eye(3)
+    assert hs.uniform_branch(rgb, labels) == {"RGB alone": 1.0, "RGB + uniform branch": 1.0}
+
+
+def test_notebooks_keep_solutions_out_of_sight():
+    import json
+
+    from dmlib.course import NOTEBOOKS, ROOT
+
+    for nb in NOTEBOOKS:
+        code = ["".join(c["source"]) for c in json.loads((ROOT / nb.path).read_text())["cells"]]
+        assert not [c for c in code if c.startswith("# Solution") or "def solution_" in c], nb.path
+        assert any("# reveal(solutions." in c for c in code), f"{nb.path}: no reveal cell"
 
 
 def test_every_checker_reports_an_unattempted_exercise(capsys):
@@ -94,6 +166,6 @@ def test_every_checker_reports_an_unattempted_exercise(capsys):
         raise NotImplementedError
 
     checkers = [getattr(m, n) for m in (exercises, px, yx, hx) for n in m.__all__ if n.startswith("check_")]
-    assert len(checkers) == 14
+    assert len(checkers) == 20
     assert all(check(todo) is False for check in checkers)
-    assert capsys.readouterr().out.count("Not attempted") == 14
+    assert capsys.readouterr().out.count("Not attempted") == 20

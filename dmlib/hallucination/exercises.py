@@ -14,6 +14,7 @@ from .model import ModalityNet, hallucination_loss
 
 __all__ = [
     "check_fused_accuracy",
+    "check_hallucination_gradient",
     "check_h_init",
     "check_hallucination_loss",
 ]
@@ -69,3 +70,20 @@ def check_fused_accuracy(fn: Callable[..., float], trials: int = 10) -> None:
         expected = float(((a + b) / 2).argmax(1).eq(labels).float().mean())
         compare("fused accuracy", fn(a, b, labels), expected, labels[:8])
     print(f"✓ fused accuracy correct on {trials} random score pairs")
+
+
+@checker
+def check_hallucination_gradient(fn: Callable[..., torch.Tensor], trials: int = 10) -> None:
+    """Hallucination exercise 4: ``fn(a_depth, a_halluc)`` = ∂L_hall/∂A_H, derived by hand and compared
+    with autograd on the loss of §5.
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    generator = torch.Generator().manual_seed(10)
+    for _ in range(trials):
+        a_d, a_h = torch.randn(2, 4, 6, generator=generator) * 3
+        a_h.requires_grad_(True)
+        (expected,) = torch.autograd.grad(hallucination_loss(a_d, a_h), a_h)
+        got = torch.as_tensor(fn(a_d, a_h.detach()), dtype=expected.dtype)
+        if got.shape != expected.shape or not torch.allclose(got, expected, atol=1e-6):
+            raise AssertionError(f"∂L_hall/∂A_H: expected\n{expected[0]}\ngot\n{got.reshape(-1)[:6]}")
+    print(f"✓ your gradient matches autograd on {trials} random activation pairs")

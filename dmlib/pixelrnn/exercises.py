@@ -1,4 +1,5 @@
-"""PixelRNN's exercise checkers: mask B, bits per dimension, and a buggy mask A to debug.
+"""PixelRNN's exercise checkers: mask B, bits per dimension, a buggy mask A to debug, and the
+PixelCNN's receptive-field edge, derived and then measured by gradients.
 
 Taught in notebooks/03_pixelrnn.ipynb §11 Exercises (protocol: :mod:`dmlib.exercises`).
 """
@@ -12,12 +13,15 @@ import torch
 
 from ..exercises import checker, compare
 from .masks import causal_mask
+from .models import PixelRNNConfig, build_model
+from .receptive import dependency_field
 
 __all__ = [
     "buggy_mask_a",
     "check_bits_per_dim",
     "check_mask_b",
     "check_mask_bug",
+    "check_right_edge",
 ]
 
 
@@ -76,3 +80,23 @@ def check_mask_bug(fn: Callable[[int], list], trials: int = 3) -> None:
         if got != wrong:
             raise AssertionError(f"k={k}: the buggy positions are not {got}")
     print("✓ you found the bug: mask A must hide the centre pixel itself")
+
+
+@checker
+def check_right_edge(fn: Callable[[int, int], int | None], trials: int = 4) -> None:
+    """PixelRNN exercise 4: ``fn(layers, d)`` is the rightmost column offset (from the target's column)
+    that a PixelCNN with ``layers`` mask-B blocks reads in the row ``d`` above the target, or None when
+    it reads nothing there — compared with the gradient-measured field of a random PixelCNN.
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+    target = (20, 8)
+    for layers in (0, 1, 2, 4)[:trials]:
+        torch.manual_seed(layers)
+        model = build_model(PixelRNNConfig(model="pixelcnn", layers=layers, hidden=4, out_hidden=8))
+        field = dependency_field(model, target)[0] != 0
+        for d in range(1, layers + 6):
+            columns = field[target[0] - d].nonzero().flatten()
+            measured = int(columns.max()) - target[1] if len(columns) else None
+            if fn(layers, d) != measured:
+                raise AssertionError(f"layers={layers}, d={d}: measured edge {measured}, got {fn(layers, d)}")
+    print("✓ your edge matches the measured receptive field for 0, 1, 2 and 4 mask-B blocks")

@@ -1,4 +1,5 @@
-"""YOLO9000's exercise checkers: (w, h) IoU, the passthrough's reorg, direct location, WordTree paths.
+"""YOLO9000's exercise checkers: (w, h) IoU, the passthrough's reorg, direct location, WordTree paths and
+probabilities, and a buggy IoU to fix.
 
 Taught in notebooks/02_yolo9000.ipynb §13 Exercises (protocol: :mod:`dmlib.exercises`).
 """
@@ -11,10 +12,13 @@ import numpy as np
 import torch
 
 from ..exercises import checker, compare
-from .boxes import wh_iou
+from .boxes import box_iou, wh_iou
 from .detector import reorg
 
 __all__ = [
+    "buggy_box_iou",
+    "check_absolute_probabilities",
+    "check_box_iou",
     "check_decode",
     "check_label_path",
     "check_path_probability",
@@ -122,3 +126,54 @@ def check_label_path(fn: Callable[[list, int], list], trials: int = 10) -> None:
             message = f"parent={parent}, label={label}: expected {sorted(expected)}, got {sorted(got)}"
             raise AssertionError(message)
     print(f"✓ the trained conditionals are the label's path, on {trials} random trees")
+
+
+@checker
+def check_absolute_probabilities(fn: Callable[[np.ndarray, list], np.ndarray], trials: int = 10) -> None:
+    """YOLO9000 exercise 6: ``fn(conditional, parent)`` = Pr(node) for every node; with one softmax per
+    sibling group the children of each node must sum to it and the top level to 1.
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(12)
+    for _ in range(trials):
+        parent = _random_tree(rng, 12)
+        groups = {up: [i for i, p in enumerate(parent) if p == up] for up in set(parent)}
+        conditional = np.zeros(12)
+        for members in groups.values():  # one softmax per sibling group
+            conditional[members] = rng.dirichlet(np.ones(len(members)))
+        got = np.asarray(fn(conditional, parent), dtype=float)
+        for node in range(12):
+            expected, walk = 1.0, node
+            while walk >= 0:
+                expected *= conditional[walk]
+                walk = parent[walk]
+            compare(f"Pr(node {node})", got[node], expected, parent)
+        leaves = [i for i in range(12) if i not in groups]
+        compare("sum of Pr over the leaves", got[leaves].sum(), 1.0, parent)
+    print(f"✓ Pr(node) for every node of {trials} random trees; the leaves sum to 1")
+
+
+def buggy_box_iou(a: tuple, b: tuple) -> float:
+    """IoU of two corner boxes (x1, y1, x2, y2) — with one bug, for exercise 7 to find.
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return w * h / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]))
+
+
+@checker
+def check_box_iou(fn: Callable[[tuple, tuple], float], trials: int = 20) -> None:
+    """YOLO9000 exercise 7: ``fn(a, b)`` is the fixed :func:`buggy_box_iou`, compared with ``boxes.box_iou``.
+
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(13)
+    for _ in range(trials):
+        corners = np.sort(rng.uniform(0, 10, size=(2, 2, 2)), axis=2)  # [box, x|y, low|high]
+        a, b = (tuple(float(v) for v in (box[0, 0], box[1, 0], box[0, 1], box[1, 1])) for box in corners)
+        expected = float(box_iou(torch.tensor([a]), torch.tensor([b]))[0])
+        compare("IoU", fn(a, b), expected, [a, b])
+    compare("IoU of a box with itself", fn((0.0, 0.0, 2.0, 3.0), (0.0, 0.0, 2.0, 3.0)), 1.0, [0, 0, 2, 3])
+    print(f"✓ IoU correct on {trials + 1} box pairs (1 for a box with itself)")

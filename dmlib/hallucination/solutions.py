@@ -1,0 +1,77 @@
+"""Solutions to notebooks/04_modality_hallucination.ipynb §10 Exercises, printed on request by
+``exercises.reveal``.
+
+Kept out of the notebook so that the question comes first; tests/test_exercises.py runs each one
+through its checker.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+from torch import nn
+
+from .experiments import HallucinationConfig, evaluate_all, load_scenes, train
+
+
+def hallucination_loss(a_depth: torch.Tensor, a_halluc: torch.Tensor) -> torch.Tensor:
+    """Exercise 1: squared distance of the sigmoids, summed per example, averaged over the batch."""
+    return (torch.sigmoid(a_depth) - torch.sigmoid(a_halluc)).flatten(1).pow(2).sum(1).mean()
+
+
+def h_init(depth_net: nn.Module) -> nn.Module:
+    """Exercise 2: an independent copy — same weights and BN statistics, its own tensors."""
+    return copy.deepcopy(depth_net)
+
+
+def fused_accuracy(scores_a: torch.Tensor, scores_b: torch.Tensor, labels: torch.Tensor) -> float:
+    """Exercise 3: average the two streams' scores, take the arg max, compare with the labels."""
+    return float(((scores_a + scores_b) / 2).argmax(1).eq(labels).float().mean())
+
+
+def hallucination_gradient(a_depth: torch.Tensor, a_halluc: torch.Tensor) -> torch.Tensor:
+    """Exercise 4: ∂L_hall / ∂A_H.
+
+    Derivation. For one example L = Σ_j (σ(d_j) − σ(h_j))², so
+    ∂L/∂h_j = −2 (σ(d_j) − σ(h_j)) · σ'(h_j) with σ'(h) = σ(h)(1 − σ(h)); the batch mean divides by B.
+    The factor σ'(h) vanishes for saturated units (|h| large): H gets no signal where its activation is
+    far in a sigmoid tail, which is one reason the paper compares sigmoids, not raw activations (a raw
+    L2 would let a few huge activations dominate).
+    """
+    s_d, s_h = torch.sigmoid(a_depth), torch.sigmoid(a_halluc)
+    return -2 * (s_d - s_h) * s_h * (1 - s_h) / a_halluc.shape[0]
+
+
+def uniform_branch(rgb_scores: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+    """Exercise 5: averaging with a branch that scores every class equally changes nothing.
+
+    Adding the same number to every class's score leaves the arg max where it was, so RGB + a uniform
+    branch has exactly RGB's accuracy. Zero-padded depth is worse than that because D's scores on an
+    all-zero input are *not* uniform: D has never seen zeros and pushes every scene towards the class it
+    associates with them, outvoting RGB where RGB is unsure.
+    """
+    uniform = torch.zeros_like(rgb_scores)
+    return {"RGB alone": fused_accuracy(rgb_scores, rgb_scores, labels),
+            "RGB + uniform branch": fused_accuracy(rgb_scores, uniform, labels)}  # fmt: skip
+
+
+def gamma_experiment(seed: int = 0, scenes: int = 1500, epochs: tuple[int, int] = (8, 2)) -> dict[str, float]:
+    """Exercise 6: RGB + H accuracy with γ set so L_hall starts at 0, 1 and 10 times the classification
+    losses (a short run: ``scenes`` training scenes, ``epochs`` for stages 1 and 2, no ablations).
+
+    What to see: γ = 0 keeps the stage-2 recipe but drops the hallucination loss, so H is just a second
+    RGB net started from D's weights — the ensemble control in another form. If the loss carried depth
+    information into H, accuracy should rise with γ; on our scenes the differences stay within a seed's
+    spread (§7), so one run cannot tell — repeat over seeds before concluding anything.
+    """
+    test = load_scenes("test", 1000)
+    result = {}
+    for ratio in (0.0, 1.0, 10.0):
+        stage1, stage2 = epochs
+        config = HallucinationConfig(
+            seed=seed, train_scenes=scenes, test_scenes=1000, ablations=False,
+            stage1_epochs=stage1, stage2_epochs=stage2, gamma_ratio=ratio,
+        )  # fmt: skip
+        result[f"gamma ratio {ratio:g}"] = evaluate_all(train(config).networks, test)["RGB + hallucination"]
+    return result
