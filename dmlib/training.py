@@ -31,6 +31,7 @@ import os
 import platform
 import random
 import sys
+import time
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from .data import DataFileError, data_dir, record_in_manifest, sha256_of, verify
 
 __all__ = [
     "CheckpointError",
+    "Resumable",
     "Pretrained",
     "Recipe",
     "Trained",
@@ -161,18 +163,60 @@ def evaluation_cache(evaluate: Callable) -> Callable:
     return cached
 
 
+@dataclass
+class Resumable:
+    """A run that survives being stopped: its state is saved every ``every_s`` seconds to ``path``.
+
+    ``state()`` returns what must come back (model and optimiser state dicts, the data generator's
+    state, anything the step keeps between calls); ``restore(state)`` puts it back. The file also
+    holds the next step, the history so far and the training seconds spent, so a resumed run's log,
+    wall time and random draws continue where the stopped one left off. Tensors and plain Python
+    values only: the file loads with ``torch.load(weights_only=True)``.
+    """
+
+    path: Path
+    state: Callable[[], dict[str, Any]]
+    restore: Callable[[dict[str, Any]], None]
+    every_s: float = 600.0
+    seconds: float = 0.0  # training seconds over every sitting, set by run_training
+
+    def load(self) -> tuple[int, dict[str, list[float]], float]:
+        """(next step, history, seconds spent) — (0, empty, 0) when there is nothing to resume."""
+        if not self.path.exists():
+            return 0, {"step": []}, 0.0
+        try:
+            saved = torch.load(self.path, map_location="cpu", weights_only=True)
+            self.restore(saved["state"])
+            return int(saved["next_step"]), saved["history"], float(saved["seconds"])
+        except (RuntimeError, KeyError, EOFError, ValueError) as exc:
+            raise CheckpointError(f"cannot resume from {self.path}: {exc}; delete it to start over") from exc
+
+    def save(self, next_step: int, history: dict[str, list[float]], seconds: float) -> None:
+        """Write atomically (a temporary file, then a rename): a crash mid-write loses nothing."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        record = {"next_step": next_step, "history": history, "seconds": seconds, "state": self.state()}
+        torch.save(record, partial)
+        partial.replace(self.path)
+
+
 def run_training(
     step: Callable[[int], Mapping[str, float]],
     steps: int,
     *,
     desc: str = "training",
     log_every: int = 1,
+    resumable: Resumable | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, list[float]]:
     """Call ``step(i)`` for ``i < steps`` with a progress bar; collect its metrics.
 
     ``step`` returns a mapping of metric name → float. Every ``log_every`` steps the metrics are
     appended to the returned history (``history["step"]`` holds the step numbers) and shown on
-    the bar.
+    the bar. With ``resumable``, the loop starts where a saved run stopped, saves its state every
+    ``resumable.every_s`` seconds and at the end, and leaves the seconds of every sitting in
+    ``resumable.seconds``. ``stop()``, asked after every step, ends the loop early (e.g. when a
+    validation score has stopped improving).
     """
     if not callable(step):
         raise ValueError("step must be callable: step(i) -> {metric: value}")
@@ -180,8 +224,9 @@ def run_training(
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     if not isinstance(log_every, int) or log_every < 1:
         raise ValueError(f"log_every must be a positive int, got {log_every!r}")
-    history: dict[str, list[float]] = {"step": []}
-    bar = progress(range(steps), desc=desc)
+    first, history, spent = resumable.load() if resumable else (0, {"step": []}, 0.0)
+    start = last_save = time.perf_counter()
+    bar = progress(range(first, steps), desc=desc, initial=first, total=steps)
     for i in bar:
         metrics = step(i)
         if i % log_every == 0 or i == steps - 1:
@@ -190,6 +235,14 @@ def run_training(
                 history.setdefault(name, []).append(float(value))
             if hasattr(bar, "set_postfix"):
                 bar.set_postfix({k: f"{float(v):.3f}" for k, v in metrics.items()}, refresh=False)
+        stopping = stop is not None and stop()
+        if resumable and (time.perf_counter() - last_save >= resumable.every_s or i == steps - 1 or stopping):
+            resumable.save(i + 1, history, spent + time.perf_counter() - start)
+            last_save = time.perf_counter()
+        if stopping:
+            break
+    if resumable:
+        resumable.seconds = spent + time.perf_counter() - start
     return history
 
 

@@ -218,3 +218,62 @@ def test_cached_sampler_runs_no_full_image_pass(monkeypatch):
     assert passes == []
     masked_convs = 1 + len(model.blocks)  # the mask-A input layer and one k×k conv per block
     assert len(positions) == size * size * masked_convs
+
+
+# --- training to convergence: resume, dynamic binarization, validation, schedule -----------------
+def _tiny(**overrides):
+    from dmlib.pixelrnn.models import PixelRNNConfig
+
+    settings = {"hidden": 4, "layers": 1, "out_hidden": 8, "batch_size": 4, "steps": 6, "bf16": False}
+    return PixelRNNConfig(**{**settings, **overrides})
+
+
+def test_a_resumed_run_ends_where_an_uninterrupted_run_ends(tmp_path):
+    from dmlib.pixelrnn import experiments
+
+    straight = experiments.train(_tiny())
+    experiments.train(_tiny(steps=3, resume=True), tmp_path)  # a first sitting, stopped after 3 steps
+    resumed = experiments.train(_tiny(resume=True), tmp_path)  # the second sitting: steps 3, 4, 5
+    assert resumed.history["step"] == list(range(6))
+    assert resumed.history["nll_nats"] == pytest.approx(straight.history["nll_nats"])
+    for name, value in straight.networks["model"].state_dict().items():
+        assert torch.equal(value, resumed.networks["model"].state_dict()[name]), name
+    assert torch.load(tmp_path / "pixelcnn.resume.pt", weights_only=True)["next_step"] == 6
+
+
+def test_dynamic_binarization_trains_on_grey_levels_and_holds_out_fixed_validation_bits():
+    from dmlib.data import binarize, load_mnist
+    from dmlib.pixelrnn import experiments
+
+    data, held = experiments._training_digits(_tiny(dynamic_binarization=True, validation=100))
+    images, _ = load_mnist("train")
+    assert len(data) == len(images) - 100
+    assert ((data > 0) & (data < 1)).any()  # grey levels: each batch draws its own bits
+    assert torch.equal(held, binarize(images[-100:], seed=2).unsqueeze(1))
+    static, held_static = experiments._training_digits(_tiny(validation=100))
+    assert set(static.unique().tolist()) == {0.0, 1.0}
+    assert len(held_static) == 100
+
+
+def test_validation_ships_the_best_checked_model_and_patience_stops_a_run():
+    from dmlib.pixelrnn import experiments
+
+    trained = experiments.train(_tiny(validation=50, validate_every=2))
+    assert trained.results["best_step"] in (1, 3, 5)
+    _, held = experiments._training_digits(_tiny(validation=50))
+    best = trained.history["best_validation_nll_nats"][-1]
+    assert experiments.evaluate_nll(trained.networks["model"], held) == pytest.approx(best, rel=1e-5)
+    diverging = experiments.train(_tiny(validation=50, validate_every=1, patience=2, lr=5.0, steps=40))
+    assert len(diverging.history["step"]) < 40
+
+
+def test_the_cosine_schedule_falls_from_lr_to_a_twentieth():
+    from dmlib.pixelrnn import experiments
+
+    config = _tiny(lr_schedule="cosine", steps=101, lr=2e-3)
+    rates = [experiments._learning_rate(config, i) for i in range(101)]
+    assert rates[0] == pytest.approx(2e-3)
+    assert rates[-1] == pytest.approx(1e-4)
+    assert rates[50] == pytest.approx((2e-3 + 1e-4) / 2)
+    assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
+    assert experiments._learning_rate(_tiny(), 7) == _tiny().lr

@@ -432,3 +432,19 @@ def test_ink_crops_cut_each_digit_to_its_ink_and_refuse_a_blank_image():
     assert second.item() == pytest.approx(0.2)
     with pytest.raises(ValueError, match="image 1 holds no ink"):
         ink_crops(torch.cat([images, torch.zeros(1, 6, 7, dtype=torch.uint8)])[1:])
+
+
+def test_table2_figures_compare_each_step_gain_with_the_papers_gain_for_that_step(monkeypatch):
+    from dmlib.yolo import experiments
+
+    arms = ["yolo", "bn", "anchors", "priors", "passthrough", "multiscale"]
+    rows = {a: {"label": a, "map50": 0.5 + 0.01 * i, "recall": 0.7 - 0.01 * i} for i, a in enumerate(arms)}
+    monkeypatch.setattr(experiments, "read_path_results", lambda: rows)
+    figures = {f.name: f for f in experiments.path_figures(None)}
+    bn, anchors = figures["path: +bn step, mAP gain"], figures["path: +anchors step, recall gain"]
+    assert bn.ours == pytest.approx(0.01)
+    assert bn.paper_value == "+0.024"  # 65.8 − 63.4 points, not the column's 65.8
+    assert anchors.ours == pytest.approx(-0.01)  # the anchor step is judged on recall, as the paper argues
+    assert anchors.paper_value == "+0.070"
+    assert not anchors.met
+    assert figures["path: +priors step, mAP gain"].paper_value == "+0.048"  # 74.4 − 69.6: not from 69.2

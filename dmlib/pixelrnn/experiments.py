@@ -19,6 +19,7 @@ a few thousand steps instead of training to convergence; the budget is in each s
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from ..data import binarize, load_mnist
 from ..figures import Figure
 from ..training import (
     Pretrained,
+    Resumable,
     Trained,
     autocast,
     default_device,
@@ -172,36 +174,126 @@ def build(config: PixelRNNConfig) -> dict[str, nn.Module]:
     return {"model": build_model(config)}
 
 
-def train(config: PixelRNNConfig) -> Trained:
-    """Train on the config's data; return the model (eval mode, CPU) and its per-step NLL."""
+def _training_digits(config: PixelRNNConfig) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The training inputs and the held-out validation inputs (None without ``config.validation``).
+
+    With ``dynamic_binarization`` the training inputs stay grey levels (0..1): each batch draws its own
+    bits from them. Validation digits are binarized once, with their own seed, like the test set.
+    """
+    if config.dynamic_binarization:
+        images, _ = load_mnist("train")
+        data, held = images.float().unsqueeze(1) / 255.0, binarize(images[-config.validation :], seed=2)
+    else:
+        data = load_data(config.data, "train")
+        held = data[-config.validation :]
+    if not config.validation:
+        return data, None
+    if config.validation >= len(data):
+        raise ValueError(f"validation must leave training data: {config.validation} of {len(data)}")
+    return data[: -config.validation], held.reshape(-1, *data.shape[1:])
+
+
+def _learning_rate(config: PixelRNNConfig, step: int) -> float:
+    """Constant, or a cosine from ``lr`` at step 0 down to ``lr / 20`` at the last step."""
+    if config.lr_schedule == "constant":
+        return config.lr
+    floor = config.lr / 20
+    return floor + (config.lr - floor) * 0.5 * (1 + math.cos(math.pi * step / max(config.steps - 1, 1)))
+
+
+def _resumable(
+    path: Path, config: PixelRNNConfig, model: nn.Module, optimiser: torch.optim.Optimizer,
+    generator: torch.Generator, best: dict,
+) -> Resumable | None:  # fmt: skip
+    """What ``--resume`` saves and restores: model, optimiser, the batch generator, the best model so far."""
+    if not config.resume:
+        return None
+
+    def state() -> dict:
+        return {"model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                "generator": generator.get_state(), "best": best}  # fmt: skip
+
+    def restore(saved: dict) -> None:
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        generator.set_state(saved["generator"])
+        best.update(saved["best"])
+
+    return Resumable(path, state, restore, every_s=60 * config.save_minutes)
+
+
+def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
+    """Train on the config's data; return the model (eval mode, CPU) and its per-step NLL.
+
+    With ``validation`` the returned model is the one with the best validation NLL (checked every
+    ``validate_every`` steps; ``patience`` stops early); with ``resume`` the run continues from
+    ``folder/NAME.resume.pt``, which it saves every ``save_minutes`` (model, optimiser, best model,
+    random state) so a long run can span several sittings.
+    """
     generator = seed_everything(config.seed)
     device = default_device()
-    data = load_data(config.data, "train").to(device)
+    data, held = _training_digits(config)
+    data = data.to(device)
     model = build_model(config).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
+    best = {"nll": math.inf, "step": -1, "model": copy.deepcopy(model.state_dict()), "stale": 0}
 
-    def step(_: int) -> dict[str, float]:
+    def validate(i: int) -> None:
+        nll = evaluate_nll(model, held.to(device))
+        model.train()
+        if nll < best["nll"]:
+            best.update(nll=nll, step=i, model=copy.deepcopy(model.state_dict()), stale=0)
+        else:
+            best["stale"] += 1
+
+    def step(i: int) -> dict[str, float]:
+        for group in optimiser.param_groups:
+            group["lr"] = _learning_rate(config, i)
         batch = data[torch.randint(len(data), (config.batch_size,), generator=generator)]
+        if config.dynamic_binarization:
+            batch = (torch.rand(batch.shape, generator=generator).to(device) < batch).float()
         with autocast(device, config.bf16):
             loss = nll_nats(model(batch), batch).mean()  # −log p(x) = −Σ_i log p(x_i | x_<i)
         optimiser_step(optimiser, loss, clip=10.0)
-        return {"nll_nats": loss.item()}
+        metrics = {"nll_nats": loss.item(), "lr": optimiser.param_groups[0]["lr"]}
+        if held is not None:
+            if (i + 1) % config.validate_every == 0 or i == config.steps - 1:
+                validate(i)
+            metrics["best_validation_nll_nats"] = best["nll"]  # inf until the first check
+        return metrics
 
+    name = checkpoint_name(config)
+    saved_run = Path(folder or "runs") / f"{name}.resume.pt"
+    resumable = _resumable(saved_run, config, model, optimiser, generator, best)
     start = time.perf_counter()
     model.train()
-    history = run_training(step, config.steps, desc=checkpoint_name(config))
-    wall = time.perf_counter() - start
-    return Trained({"model": model.eval().cpu()}, history, wall)
+
+    def converged() -> bool:  # no better validation NLL for `patience` checks
+        return bool(config.patience) and best["stale"] >= config.patience
+
+    history = run_training(step, config.steps, desc=name, resumable=resumable, stop=converged)
+    wall = resumable.seconds if resumable else time.perf_counter() - start
+    if held is not None:
+        model.load_state_dict(best["model"])
+    return Trained({"model": model.eval().cpu()}, history, wall, results={"best_step": best["step"]})
 
 
 def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
-    """Train, evaluate on the full test set and write the checkpoint; return its name."""
-    trained = train(config)
+    """Train, evaluate on the full test set and write the checkpoint; return its name.
+
+    With ``validation``, the sidecar also records the shipped (best) model's validation NLL and step.
+    """
+    trained = train(config, folder)
     test = load_data(config.data, "test")
+    _, held = _training_digits(config)
 
     def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
         nats = evaluate_nll(networks["model"], test)
-        return {"test_nll_nats": nats, "test_bits_per_dim": bits_per_dim(nats, test[0].numel())}
+        metrics = {"test_nll_nats": nats, "test_bits_per_dim": bits_per_dim(nats, test[0].numel())}
+        if held is not None:
+            metrics.update(validation_nll_nats=evaluate_nll(networks["model"], held),
+                           best_step=trained.results["best_step"])  # fmt: skip
+        return metrics
 
     name = checkpoint_name(config)
     ship(name, trained, config, measure, folder)

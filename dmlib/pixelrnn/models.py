@@ -54,14 +54,27 @@ class PixelRNNConfig:
     lr: float = 1e-3
     seed: int = 0
     bf16: bool = True
+    # Training to convergence (the defaults are the short runs' settings):
+    dynamic_binarization: bool = False  # binary_mnist: a fresh Bernoulli draw of a digit each time it is used
+    validation: int = 0  # the last N training digits are held out for model selection (0: none)
+    validate_every: int = 1000  # steps between validation NLLs; the best one is shipped
+    patience: int = 0  # stop after this many validations without improvement (0: never)
+    lr_schedule: str = "constant"  # constant | cosine (down to lr / 20 at the last step)
+    resume: bool = False  # continue the run saved in the output folder (NAME.resume.pt)
+    save_minutes: float = 10.0  # how often a run saves what --resume needs
 
     def __post_init__(self) -> None:
         check_fields(self)
         check_choice(self.model, "model", tuple(MODEL_NAMES))
         check_choice(self.data, "data", ("binary_mnist", "mnist8", "colour_patches"))
         check_choice(self.levels, "levels", (2, 256))
+        check_choice(self.lr_schedule, "lr_schedule", ("constant", "cosine"))
         check_positive(self, "colours", "hidden", "out_hidden", "kernel", "image_size", "steps")
-        check_positive(self, "batch_size", "lr")
+        check_positive(self, "batch_size", "lr", "validate_every", "save_minutes")
+        if min(self.validation, self.patience) < 0:
+            raise ValueError(f"validation and patience must be ≥ 0: {self.validation}, {self.patience}")
+        if self.dynamic_binarization and self.data != "binary_mnist":
+            raise ValueError("dynamic_binarization applies to data='binary_mnist' only")
         if self.kernel % 2 == 0 or min(self.seed, self.layers) < 0:
             raise ValueError(
                 f"kernel must be odd, seed and layers ≥ 0: {self.kernel}, {self.seed}, {self.layers}"

@@ -50,6 +50,8 @@ from .detector import DetectorConfig, YOLOv2, grid_size, postprocess
 from .loss import RegionLossConfig, region_loss
 
 __all__ = [
+    "PAPER_ANCHOR_RECALL_GAIN",
+    "PAPER_STEP_GAIN",
     "PATH_ARMS",
     "YOLOConfig",
     "anchor_priors",
@@ -407,13 +409,31 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
     ]
 
 
+# The paper's Table 2 gain (VOC 2007 mAP, points) for each step our arms add, read between its own columns
+# (the hi-res classifier and the new network sit between them and are not ours to count). The anchor boxes
+# trade mAP for recall: 69.5 → 69.2 mAP, 81 % → 88 % recall.
+PAPER_STEP_GAIN = {"bn": 65.8 - 63.4, "anchors": 69.2 - 69.5, "priors": 74.4 - 69.6,
+                   "passthrough": 75.4 - 74.4, "multiscale": 76.8 - 75.4}  # fmt: skip
+PAPER_ANCHOR_RECALL_GAIN = 0.88 - 0.81
+
+
 def path_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
-    """Each Table 2 arm's mAP from the results file; the goal of each step is to beat the one before."""
-    rows = list(read_path_results().values())
-    paper = ("0.634", "0.658", "0.692", "0.744", "0.754", "0.768")  # Table 2, the steps we train
-    figures = [Figure("YOLOv2", f"path: {rows[0]['label']} mAP@0.5", paper[0], rows[0]["map50"], "> 0.5")]
-    for previous, row, paper_map in zip(rows, rows[1:], paper[1:], strict=False):
-        # The paper's claim: every step helps, so each arm's goal is the previous arm's mAP.
-        figures.append(Figure("YOLOv2", f"path: {row['label']} mAP@0.5", paper_map, row["map50"],
-                              f">= {previous['map50']:.4f}"))  # fmt: skip
+    """Each Table 2 step's gain over the arm before it, beside the paper's gain for the same step.
+
+    The goal is the paper's claim for the step — it helps: mAP rises, except for the anchor boxes, whose
+    claim is recall (the paper's mAP falls 0.3 there). The first arm is the start, not a step.
+    """
+    rows = read_path_results()
+    arms = list(rows)
+    first = rows[arms[0]]
+    figures = [Figure("YOLOv2", "path: start (YOLO-style arm) mAP@0.5", "0.634", first["map50"], "> 0.5")]
+    for previous, arm in zip(arms, arms[1:], strict=False):
+        metric, paper = (
+            ("recall", PAPER_ANCHOR_RECALL_GAIN)
+            if arm == "anchors"
+            else ("map50", PAPER_STEP_GAIN[arm] / 100)
+        )
+        gain = rows[arm][metric] - rows[previous][metric]
+        name = f"path: +{arm} step, {'recall' if metric == 'recall' else 'mAP'} gain"
+        figures.append(Figure("YOLOv2", name, f"{paper:+.3f}", gain, "> 0"))
     return figures
