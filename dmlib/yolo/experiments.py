@@ -364,8 +364,9 @@ def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 4, batch_size:
         norm.reset_running_stats()
         norm.momentum = None  # a cumulative average over the batches below
     adapted.train()
-    for images in _batchnorm_canvases(batches, batch_size).split(batch_size):
-        adapted(_resize(images, size))
+    with torch.no_grad():  # train mode updates the running statistics; no gradients are needed
+        for images in _batchnorm_canvases(batches, batch_size).split(batch_size):
+            adapted(_resize(images, size))
     return adapted.eval()
 
 
