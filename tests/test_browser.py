@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from dmlib import course
 from dmlib.course import NOTEBOOKS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -256,6 +257,10 @@ def test_notebook_presents_as_a_slideshow_that_fits_the_screen(notebook, lab, br
                                              ".jp-mod-rendering')"), "the maths to typeset")  # fmt: skip
     shot = Path(notebook).stem
     browser.save_screenshot(str(screenshots / f"{shot}_slide_title.png"))
+    notes = next(sum(course.slide_type(c) == "notes" for c in course.cells(nb)) for nb in NOTEBOOKS
+                 if nb.path.endswith(notebook))  # fmt: skip
+    speaker_notes = "return document.querySelectorAll('.reveal aside.notes').length"
+    assert browser.execute_script(speaker_notes) == notes, "the speaker view would miss some notes cells"
     positions = browser.execute_script(POSITIONS)
     too_tall, broken, widget_shot = [], [], False
     for step in range(positions):
