@@ -285,7 +285,7 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
     """
     trained = train(config, folder)
     test = load_data(config.data, "test")
-    _, held = _training_digits(config)
+    held = _training_digits(config)[1] if config.validation else None  # no second training-set load otherwise
 
     def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
         nats = evaluate_nll(networks["model"], test)
