@@ -10,7 +10,7 @@ from dmlib import registry
 
 ROOT = Path(dmlib.__file__).parent
 PAPERS = ("infogan", "yolo", "pixelrnn", "hallucination")
-SHARED = ("data", "training", "figures", "checks", "plotting", "widgets", "exercises", "course")
+SHARED = ("data", "training", "figures", "checks", "plotting", "widgets", "exercises", "course", "stats")
 
 
 def _module_name(path: Path) -> str:

@@ -96,16 +96,69 @@ def test_config_rejects_unknown_layer_and_init():
 def test_the_recipe_runs_end_to_end_and_writes_its_row(tmp_path):
     experiments.load_scenes.cache_clear()
     config = experiments.HallucinationConfig(
-        train_scenes=64, test_scenes=32, batch_size=32, stage1_epochs=1, stage2_epochs=1, ablations=True
-    )
+        train_scenes=64, validation_scenes=32, test_scenes=32, batch_size=32, stage1_epochs=2,
+        stage2_epochs=2,
+    )  # fmt: skip
     name = experiments.train_and_save(config, tmp_path / "checkpoints")
     rows = experiments.read_results(tmp_path / "checkpoints")
     assert name == "hallucination_seed0"
     assert set(rows) == {"0"}
-    assert set(rows["0"]["ablations"]) == {"pool5, H from depth", "pool2, H from depth", "fc7, H from depth",
-                                          "pool5, H from rgb", "pool5, H from random"}  # fmt: skip
-    assert all(0 <= v <= 1 for v in rows["0"]["results"].values())
+    for split in ("validation", "test"):
+        assert set(rows["0"]["ablations"][split]) == {"pool5, H from depth", "pool2, H from depth",
+                                                     "fc7, H from depth", "pool5, H from rgb",
+                                                     "pool5, H from random",
+                                                     "pool5, H from depth, γ ratio 0"}  # fmt: skip
+        assert all(0 <= v <= 1 for v in rows["0"]["accuracy"][split].values())
+    assert set(rows["0"]["best_epoch"].values()) <= {1, 2}
+    assert rows["0"]["gamma"] > 0
     experiments.load_scenes.cache_clear()
+
+
+def test_a_search_row_records_validation_scores_only(tmp_path):
+    experiments.load_scenes.cache_clear()
+    config = experiments.SearchConfig(
+        design="flat", train_scenes=64, validation_scenes=32, batch_size=32, stage1_epochs=1, rgb_only=True
+    )
+    path = experiments.search_and_save(config, tmp_path / "checkpoints")
+    rows = experiments.read_search(tmp_path / "checkpoints")
+    assert path.endswith("hallucination_search.json")
+    assert list(rows) == ["flat, 64 scenes, RGB only, seed 0"]
+    assert set(rows["flat, 64 scenes, RGB only, seed 0"]["validation"]) == {"RGB only"}
+    experiments.load_scenes.cache_clear()
+
+
+def test_design_conditions_come_from_the_seeds_and_the_matching_search_rows():
+    def large(design, scenes, rgb):
+        return {
+            "config": {"design": design, "train_scenes": scenes, "rgb_only": True},
+            "validation": {"RGB only": rgb},
+        }
+
+    results = {
+        "0": {"accuracy": {"validation": {"RGB only": 0.4, "RGB + true depth (oracle)": 0.9}}},
+        "1": {"accuracy": {"validation": {"RGB only": 0.5, "RGB + true depth (oracle)": 0.8}}},
+    }
+    search = {"a": large("shaded", 1000, 0.7), "b": large("shaded", 1000, 0.8), "c": large("flat", 1000, 0.0)}
+    config = experiments.HallucinationConfig(design="shaded", train_scenes=100)
+    conditions = experiments.design_conditions(search, results, config)
+    assert conditions["oracle gap"][0] == pytest.approx(0.4)  # (0.5 + 0.3) / 2
+    assert conditions["recoverable from RGB"][0] == pytest.approx(0.3)  # 0.75 − 0.45; flat ignored
+    with pytest.raises(ValueError, match="≥ 2 seeds"):
+        experiments.design_conditions({"a": search["a"]}, results, config)
+
+
+def test_keep_best_returns_the_best_epochs_weights():
+    net = nn.Linear(1, 1, bias=False)
+    scores = iter([0.2, 0.9, 0.5])  # epoch 2 is best
+    keep = experiments._KeepBest({"net": net}, lambda: next(scores), net.train)
+    for epoch, weight in enumerate((1.0, 2.0, 3.0), start=1):
+        with torch.no_grad():
+            net.weight.fill_(weight)
+        keep.end_of_epoch(epoch)
+    restored = keep.restore()["net"]
+    assert keep.epoch == 2
+    assert restored.weight.item() == 2.0
+    assert not restored.training
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +207,28 @@ def test_evaluate_all_computes_each_row_from_the_models():
     assert rows["RGB + true depth (oracle)"] == pytest.approx(float((fused_d == label).float().mean()))
 
 
-def test_summary_is_mean_and_spread_over_seeds():
-    rows = {"0": {"results": {"a": 0.5}}, "1": {"results": {"a": 0.7}}}
-    mean, spread = experiments.summary(rows)["a"]
+def _rows(values_by_seed):
+    return {
+        str(seed): {"accuracy": {"test": row}, "ablations": {"test": {}}}
+        for seed, row in enumerate(values_by_seed)
+    }
+
+
+def test_summary_is_mean_and_sample_spread_over_seeds():
+    mean, spread = experiments.summary(_rows([{"a": 0.5}, {"a": 0.7}]))["a"]
     assert mean == pytest.approx(0.6)
-    assert spread == pytest.approx(0.1)
+    assert spread == pytest.approx(0.1414213)  # ddof = 1: √(0.02 / 1)
+
+
+def test_claims_pair_the_arms_seed_by_seed():
+    rgb, ensemble = [0.40, 0.50, 0.60], [0.42, 0.51, 0.63]
+    rows = [{"RGB only": r, "RGB ensemble (two RGB nets)": e, "RGB + hallucination": e + 0.05,
+             "RGB + true depth (oracle)": 0.9} for r, e in zip(rgb, ensemble, strict=True)]  # fmt: skip
+    claims = experiments.claims(_rows(rows))
+    versus_ensemble = claims[("RGB + hallucination", "RGB ensemble (two RGB nets)")]
+    assert versus_ensemble.differences == pytest.approx((0.05, 0.05, 0.05))
+    assert versus_ensemble.above_zero
+    assert ("ablation: pool5, H from depth", "ablation: pool5, H from random") not in claims  # not trained
 
 
 def test_scene_explorer_follows_the_slider(shipped):

@@ -4,37 +4,73 @@ Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data. No RGB-D dat
 course (the paper used NYU Depth v2), so ``dmlib`` renders one, deterministically from a seed, by
 z-buffering dense surface samples of each solid through a pinhole camera.
 
-Design — depth must carry what RGB shows only ambiguously:
+Design — the paper's claim needs scenes where the RGB pixels *contain* the 3-D shape cue that depth
+makes explicit, but where a net trained on the few labels does not learn to read it:
 
 - five classes whose silhouettes overlap: **sphere**, **cylinder**, **cube**, **cone** and
   **torus**, each at a random 3-D rotation, scale and distance (a cylinder seen end-on and a sphere
   both look like discs; a cube and a cylinder seen side-on both look like rectangles);
 - **camouflage**: objects and the background wall are painted with the same family of random
-  procedural textures (stripes and blobs in random colours), so colour edges are no cue;
-- **flat lighting**: strong ambient light and a weak, randomly placed directional light, so
-  shading hints at curvature only faintly; plus pixel noise;
+  procedural textures (stripes and blobs in random colours), so colour edges are a distraction,
+  not a cue;
+- **lighting** (:data:`DESIGNS`): ``shaded`` (the course's scenes) lights each scene from a random
+  side with Blinn–Phong shading and highlights, so curvature shows in the pixels — a sphere's
+  smooth fall-off, a cube's flat faces, a cylinder's band — though weakly against the paint;
+  ``flat`` (round 1's scenes) has strong ambient light and a weak directional one, so shading hints
+  at shape only faintly;
 - **clutter**: a second, smaller distractor of a random class at the side, behind the object;
 - the depth map is the z-distance to the surface (wall included), which shows the 3-D shape
-  plainly; :func:`encode_depth` turns it into three channels (disparity and its two gradients), the
-  HHA-like encoding that lets the hallucination net copy the depth net layer for layer.
+  plainly; :func:`encode_depth` turns it into three channels so that the depth network has the RGB
+  network's shape and can be copied into the hallucination network. (The paper's HHA encoding is
+  horizontal disparity, height above ground and angle with gravity; ours is disparity and its two
+  image gradients — no camera height or gravity direction exists in these scenes.)
+
+Which design, and how few labelled scenes, was settled on validation scenes by
+``python -m dmlib train hallucination_search`` (notebook §6): the oracle gap (RGB + depth − RGB)
+shows that depth makes the class explicit, and an RGB net trained on 10× the scenes shows how much
+of it the pixels hold.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
 import torch.nn.functional as F
 
-__all__ = ["CLASSES", "SCENE_SIZE", "encode_depth", "render_scenes"]
+__all__ = ["CLASSES", "DESIGNS", "SCENE_SIZE", "SceneDesign", "encode_depth", "render_scenes"]
 
 CLASSES = ("sphere", "cylinder", "cube", "cone", "torus")
 SCENE_SIZE = 64
 FOCAL = 1.6  # focal length in units of half the image width
 WALL_Z = 6.0
-OBJECT_CONTRAST = 0.35  # the object's two paint colours are closer than the wall's
 SURFACE_POINTS = 64  # each template surface is sampled on a 64 × 64 (u, v) grid
+
+
+@dataclass(frozen=True)
+class SceneDesign:
+    """How much of the 3-D shape the RGB image shows: the lighting and the paint.
+
+    Pixel colour = paint · (ambient + diffuse · max(0, n·l)) + specular · max(0, n·h)^shininess + noise,
+    with n the surface normal, l the light direction and h the half-way vector (Blinn–Phong).
+    """
+
+    ambient: float
+    diffuse: float
+    specular: float = 0.0
+    shininess: float = 20.0
+    object_contrast: float = 0.35  # the object's two paint colours are closer than the wall's
+    light_spread: float = 1.0  # sideways spread of the light direction (0: always from the camera)
+
+
+DESIGNS = {
+    # round 1: almost flat lighting — RGB hardly shows the shape
+    "flat": SceneDesign(ambient=0.6, diffuse=0.4),
+    # Lambertian shading from a random side light plus highlights: the shape is in the pixels
+    "shaded": SceneDesign(ambient=0.15, diffuse=0.85, specular=0.35),
+}
 
 
 def _rotations(n: int, generator: torch.Generator) -> torch.Tensor:
@@ -140,7 +176,7 @@ def _texture_params(n: int, generator: torch.Generator, contrast: float = 1.0) -
 
 
 def render_scenes(
-    count: int, seed: int = 0, size: int = SCENE_SIZE, batch: int = 250
+    count: int, seed: int = 0, size: int = SCENE_SIZE, batch: int = 250, design: str = "flat"
 ) -> dict[str, torch.Tensor]:
     """Render ``count`` scenes: ``rgb`` (N, 3, S, S) in [0, 1], ``depth`` (N, 1, S, S), ``label`` (N,).
 
@@ -153,8 +189,10 @@ def render_scenes(
         raise ValueError(f"count must be a positive int, got {count!r}")
     if size < 16:
         raise ValueError(f"size must be at least 16 pixels, got {size}")
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {sorted(DESIGNS)}, got {design!r}")
     parts = [
-        _render_batch(min(batch, count - start), seed * 100_003 + start // batch, size)
+        _render_batch(min(batch, count - start), seed * 100_003 + start // batch, size, DESIGNS[design])
         for start in range(0, count, batch)
     ]
     return {key: torch.cat([p[key] for p in parts]) for key in parts[0]}
@@ -177,7 +215,7 @@ def _place(
     return world, torch.einsum("nij,nkj->nki", rotation, normals)
 
 
-def _scene_parameters(n: int, g: torch.Generator, size: int) -> dict[str, torch.Tensor]:
+def _scene_parameters(n: int, g: torch.Generator, size: int, design: SceneDesign) -> dict[str, torch.Tensor]:
     """Every random choice of ``n`` scenes, drawn from ``g`` in a fixed order (the data depend on it)."""
     label = torch.randint(len(CLASSES), (n,), generator=g)
     clutter_kind = torch.randint(len(CLASSES), (n,), generator=g)
@@ -206,13 +244,14 @@ def _scene_parameters(n: int, g: torch.Generator, size: int) -> dict[str, torch.
     clutter_rotation = _rotations(n, g)
     tilt = 0.25 * (2 * torch.rand(n, 2, generator=g) - 1)
     wall_normal = F.normalize(torch.cat([tilt, -torch.ones(n, 1)], 1), dim=1)  # (n, 3), facing the camera
-    light = torch.randn(n, 3, generator=g) * torch.tensor([1.0, 1.0, 0.3]) + torch.tensor([0, 0, 1.0])
+    sideways = torch.tensor([design.light_spread, design.light_spread, 0.3])
+    light = torch.randn(n, 3, generator=g) * sideways + torch.tensor([0, 0, 1.0])
     return {
         "label": label, "clutter_kind": clutter_kind, "centre": centre, "scale": scale, "rotation": rotation,
         "clutter_centre": clutter_centre, "clutter_scale": clutter_scale,
         "clutter_rotation": clutter_rotation,
         "wall_normal": wall_normal, "light": F.normalize(light, dim=1),
-        "object_paint": _texture_params(n, g, contrast=OBJECT_CONTRAST),
+        "object_paint": _texture_params(n, g, contrast=design.object_contrast),
         "clutter_paint": _texture_params(n, g), "wall_paint": _texture_params(n, g),
         "noise": 0.04 * torch.randn(n, size * size, 3, generator=g),
     }  # fmt: skip
@@ -250,9 +289,9 @@ def _zbuffer(points: torch.Tensor, size: int) -> torch.Tensor:
     return point_id
 
 
-def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
+def _render_batch(n: int, seed: int, size: int, design: SceneDesign) -> dict[str, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)
-    scene = _scene_parameters(n, g, size)
+    scene = _scene_parameters(n, g, size, design)
 
     # 1. Both solids as dense surface point clouds, projected through a pinhole and z-buffered.
     obj_points, obj_normals = _place(scene["label"], scene["rotation"], scene["scale"], scene["centre"])
@@ -275,13 +314,13 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
     flat_points, flat_normals = points.view(-1, 3), normals.view(-1, 3)
     depth = torch.where(hit, flat_points[safe_id, 2], wall_z)
     normal = torch.where(
-        hit[..., None], flat_normals[safe_id], -wall_normal[:, None].expand(-1, size * size, -1)
+        hit[..., None], flat_normals[safe_id], wall_normal[:, None].expand(-1, size * size, -1)
     )
     surface_point = torch.where(hit[..., None], flat_points[safe_id], rays * wall_z[..., None])
     on_object = hit & is_object[safe_id % is_object.numel()]
 
-    # 3. Colour: each surface's procedural paint (the object's in its own frame), flat-ish Lambertian
-    #    shading  0.6 + 0.4 · max(0, n · l), and pixel noise.
+    # 3. Colour: each surface's procedural paint (the object's in its own frame), Blinn–Phong shading
+    #    with the design's weights, and pixel noise.
     local = torch.einsum("nji,npj->npi", scene["rotation"], surface_point - scene["centre"][:, None])
     local = local / scene["scale"][:, None, None]
     background = torch.where(
@@ -290,8 +329,11 @@ def _render_batch(n: int, seed: int, size: int) -> dict[str, torch.Tensor]:
         _texture(surface_point * 0.6, scene["wall_paint"]),
     )
     colour = torch.where(on_object[..., None], _texture(local, scene["object_paint"]), background)
-    shade = 0.6 + 0.4 * (normal * -scene["light"][:, None]).sum(-1).clamp(min=0)
-    rgb = (colour * shade[..., None] + scene["noise"]).clamp(0, 1)
+    light = -scene["light"][:, None]  # (n, 1, 3), towards the light
+    shade = design.ambient + design.diffuse * (normal * light).sum(-1).clamp(min=0)
+    half_way = F.normalize(light + F.normalize(-surface_point, dim=-1), dim=-1)  # between light and eye
+    highlight = design.specular * (normal * half_way).sum(-1).clamp(min=0) ** design.shininess
+    rgb = (colour * shade[..., None] + highlight[..., None] + scene["noise"]).clamp(0, 1)
     return {
         "rgb": rgb.permute(0, 2, 1).reshape(n, 3, size, size),
         "depth": depth.view(n, 1, size, size),

@@ -1,0 +1,49 @@
+import math
+
+import pytest
+
+from dmlib.stats import mean_sd, paired_interval
+
+
+def test_mean_sd_uses_the_sample_standard_deviation():
+    mean, sd = mean_sd([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5
+    assert sd == pytest.approx(math.sqrt(5 / 3))  # ddof = 1: Σ(x − x̄)² = 5 over n − 1 = 3
+
+
+def test_paired_interval_by_hand():
+    # differences 1, 2, 3, 4, 5: mean 3, s = √2.5, t(0.975, 4) = 2.7764451
+    a = [11.0, 12.0, 13.0, 14.0, 15.0]
+    b = [10.0, 10.0, 10.0, 10.0, 10.0]
+    paired = paired_interval(a, b)
+    half = 2.7764451 * math.sqrt(2.5) / math.sqrt(5)
+    assert paired.differences == (1.0, 2.0, 3.0, 4.0, 5.0)
+    assert paired.mean == pytest.approx(3.0)
+    assert paired.low == pytest.approx(3 - half)
+    assert paired.high == pytest.approx(3 + half)
+    assert paired.above_zero
+    assert str(paired) == f"+3.000 [{3 - half:+.3f}, {3 + half:+.3f}]"
+
+
+def test_pairing_removes_what_the_seed_does_to_both_arms():
+    # B trails A by exactly 0.01 on every seed while the seeds themselves vary by 0.2:
+    # unpaired spreads overlap, the paired interval is a point above zero.
+    b = [0.5, 0.7, 0.6, 0.4, 0.65]
+    a = [x + 0.01 for x in b]
+    paired = paired_interval(a, b)
+    assert paired.low == pytest.approx(0.01)
+    assert paired.high == pytest.approx(0.01)
+    assert not paired_interval(b, a).above_zero
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "match"),
+    [
+        ([1.0], [0.0], "two values"),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], "pair up"),
+        ([1.0, math.nan], [0.0, 0.0], "finite"),
+    ],
+)
+def test_bad_inputs_name_the_problem(a, b, match):
+    with pytest.raises(ValueError, match=match):
+        paired_interval(a, b)
