@@ -63,6 +63,17 @@ def test_networks_expose_the_layers_the_loss_taps():
     assert model.DepthGenerator()(torch.rand(2, 3, 64, 64)).shape == (2, 3, 64, 64)
 
 
+@pytest.mark.parametrize("layer", model.LAYERS)
+def test_features_after_a_layer_continue_from_its_activation(layer):
+    """Stage 2 feeds D's cached activation at the loss's layer to the blocks above it."""
+    net = model.ModalityNet().eval()
+    whole = net.features(torch.rand(3, 3, 64, 64))
+    above = net.features(whole[layer], after=layer)
+    assert list(above) == list(whole)[list(whole).index(layer) :]
+    assert torch.allclose(above["scores"], whole["scores"], atol=1e-5)
+    assert net.layers_up_to(layer) == list(net.blocks().values())[: list(net.blocks()).index(layer) + 1]
+
+
 def test_hallucination_loss_and_its_gradient_reach_only_h():
     a_d = torch.randn(4, 6, requires_grad=True)
     a_h = torch.randn(4, 6, requires_grad=True)

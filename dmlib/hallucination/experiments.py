@@ -268,6 +268,9 @@ def _stage2(
     frozen = depth_net.layers_up_to(layer)  # D below the hallucination loss: a fixed target for H
     for module in frozen:
         module.requires_grad_(False)
+    with torch.no_grad():  # frozen and in eval mode, D's activation at the layer is fixed: computed once
+        depth_net.eval()
+        depth_at_layer = torch.cat([depth_net.features(chunk)[layer] for chunk in data["depth3"].split(500)])
     nets = {"rgb": rgb_net, "depth": depth_net, "h": h_net}
     optimiser = torch.optim.Adam(
         [p for net in nets.values() for p in net.parameters() if p.requires_grad], lr=config.lr
@@ -290,8 +293,9 @@ def _stage2(
     def step(i: int) -> dict[str, float]:
         nonlocal gamma
         idx = torch.randint(len(data["rgb"]), (config.batch_size,), generator=generator)
-        rgb, depth3, label = data["rgb"][idx], data["depth3"][idx], data["label"][idx]
-        a_rgb, a_d, a_h = rgb_net.features(rgb), depth_net.features(depth3), h_net.features(rgb)
+        rgb, label = data["rgb"][idx], data["label"][idx]
+        a_rgb, a_h = rgb_net.features(rgb), h_net.features(rgb)
+        a_d = depth_net.features(depth_at_layer[idx], after=layer)  # D's trained layers above the frozen ones
         # L_RGB + L_D + L_H + L_RGB+D + L_RGB+H: softmax losses of each stream and of the averaged pairs.
         classification = (
             F.cross_entropy(a_rgb["scores"], label)

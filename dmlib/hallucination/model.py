@@ -74,24 +74,31 @@ class ModalityNet(nn.Module):
             nn.Dropout(0.3),
         )
         self.classifier = nn.Linear(128, classes)
+        self.to(memory_format=torch.channels_last)  # oneDNN's convolutions run ~1.4× faster on CPU in NHWC
 
-    def features(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        pool2 = self.block2(x)  # (B, 32, 8, 8)
-        pool5 = self.block5(pool2)  # (B, 48, 4, 4): A^l of the hallucination loss at l = pool5
-        fc7 = self.fc67(pool5)  # (B, 128)
-        return {"pool2": pool2, "pool5": pool5, "fc7": fc7, "scores": self.classifier(fc7)}
+    def blocks(self) -> dict[str, nn.Module]:
+        """The network in order, keyed by the activation each block outputs."""
+        return {"pool2": self.block2, "pool5": self.block5, "fc7": self.fc67, "scores": self.classifier}
+
+    def features(self, x: torch.Tensor, after: str | None = None) -> dict[str, torch.Tensor]:
+        """Every named activation: pool2 (B, 32, 8, 8), pool5 (B, 48, 4, 4) — A^l of the hallucination
+        loss at l = pool5 —, fc7 (B, 128) and the scores.
+
+        With ``after`` = a layer name, ``x`` is that layer's activation and only the blocks above it run.
+        """
+        names, blocks = list(self.blocks()), list(self.blocks().values())
+        start = 0 if after is None else names.index(after) + 1
+        activations = {} if after is None else {after: x}
+        for name, block in zip(names[start:], blocks[start:], strict=True):
+            x = activations[name] = block(x)
+        return activations
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.features(x)["scores"]
 
     def layers_up_to(self, layer: str) -> list[nn.Module]:
         """The modules whose outputs feed ``layer`` (frozen in D during stage 2)."""
-        order = {
-            "pool2": [self.block2],
-            "pool5": [self.block2, self.block5],
-            "fc7": [self.block2, self.block5, self.fc67],
-        }
-        return order[layer]
+        return list(self.blocks().values())[: list(self.blocks()).index(layer) + 1]
 
 
 class DepthGenerator(nn.Module):
@@ -113,6 +120,7 @@ class DepthGenerator(nn.Module):
             nn.ReLU(),
             nn.ConvTranspose2d(16, 3, 4, stride=2, padding=1),
         )
+        self.to(memory_format=torch.channels_last)  # as in ModalityNet: faster convolutions on CPU
 
     def forward(self, rgb: torch.Tensor) -> torch.Tensor:
         return self.net(rgb)

@@ -269,21 +269,20 @@ def _zbuffer(points: torch.Tensor, size: int) -> torch.Tensor:
     y_pixel = (1 - points[..., 1] / z * FOCAL) / 2 * size - 0.5  # image rows grow downward
     sample = torch.arange(points.shape[0] * points.shape[1]).view(-1)
     base = torch.arange(n)[:, None] * size
+    col0, row0 = x_pixel.floor().long(), y_pixel.floor().long()
 
     def splat(dy: int, dx: int) -> tuple[torch.Tensor, torch.Tensor]:
-        col, row = x_pixel.floor().long() + dx, y_pixel.floor().long() + dy
+        col, row = col0 + dx, row0 + dy
         visible = (col >= 0) & (col < size) & (row >= 0) & (row < size)
         pixel = ((base + row.clamp(0, size - 1)) * size + col.clamp(0, size - 1)).view(-1)
         return pixel, torch.where(visible, z, torch.full_like(z, float("inf"))).view(-1)
 
-    offsets = [(dy, dx) for dy in (0, 1) for dx in (0, 1)]
+    splats = [splat(dy, dx) for dy in (0, 1) for dx in (0, 1)]
     nearest = torch.full((n * size * size,), float("inf"))
-    for dy, dx in offsets:  # pass 1: the nearest depth per pixel
-        pixel, key = splat(dy, dx)
+    for pixel, key in splats:  # pass 1: the nearest depth per pixel
         nearest.scatter_reduce_(0, pixel, key, "amin")
     point_id = torch.full((n * size * size,), -1, dtype=torch.long)
-    for dy, dx in offsets:  # pass 2: which sample is that nearest one (ties: the highest index)
-        pixel, key = splat(dy, dx)
+    for pixel, key in splats:  # pass 2: which sample is that nearest one (ties: the highest index)
         winner = (key == nearest[pixel]) & key.isfinite()
         point_id.scatter_reduce_(0, pixel[winner], sample[winner], "amax")
     return point_id

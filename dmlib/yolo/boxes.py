@@ -21,6 +21,7 @@ __all__ = [
     "corner_to_centre",
     "match_detections",
     "pairwise_iou",
+    "pairwise_wh_iou",
     "mean_average_precision",
     "nms",
     "wh_iou",
@@ -77,9 +78,14 @@ def wh_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     _check_boxes(b, "b", 2)
     if (a < 0).any() or (b < 0).any():
         raise ValueError("box widths and heights must be non-negative")
-    inter = torch.minimum(a[:, None, 0], b[None, :, 0]) * torch.minimum(a[:, None, 1], b[None, :, 1])
-    union = a[:, None].prod(-1) + b[None, :].prod(-1) - inter
-    return inter / union.clamp(min=1e-12)
+    return pairwise_wh_iou(a, b)
+
+
+def pairwise_wh_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """:func:`wh_iou` without its checks, for k-means' inner loop (its boxes were checked on entry)."""
+    inter = torch.minimum(a[:, None, 0], b[None, :, 0]).mul_(torch.minimum(a[:, None, 1], b[None, :, 1]))
+    union = (a.prod(-1)[:, None] + b.prod(-1)[None, :]).sub_(inter)
+    return inter.div_(union.clamp_(min=1e-12))  # in place: k-means calls this on (N, k) every iteration
 
 
 def nms(boxes: torch.Tensor, scores: torch.Tensor, threshold: float) -> torch.Tensor:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .boxes import wh_iou
+from .boxes import pairwise_wh_iou, wh_iou
 
 __all__ = ["average_iou", "faster_rcnn_anchors", "kmeans_anchors", "rpn_scaled_sizes"]
 
@@ -100,7 +100,7 @@ def kmeans_anchors(
 
     def distances(centroids: torch.Tensor) -> torch.Tensor:  # (N, k)
         if distance == "iou":
-            return 1.0 - wh_iou(wh, centroids)  # d(box, centroid) = 1 − IoU(box, centroid)
+            return 1.0 - pairwise_wh_iou(wh, centroids)  # d(box, centroid) = 1 − IoU(box, centroid)
         return torch.cdist(wh, centroids).square()
 
     best, best_cost = None, float("inf")

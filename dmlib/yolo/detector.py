@@ -92,6 +92,7 @@ class YOLOv2(nn.Module):
         c_joined = head + (4 * c_fine if config.passthrough else 0)
         self.joined = conv_block(c_joined, head, 3, bn)
         self.output = nn.Conv2d(head, config.anchors * (5 + config.classes), 1)
+        self.to(memory_format=torch.channels_last)  # oneDNN's convolutions run ~1.5× faster on CPU in NHWC
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 4 or x.shape[1] != self.config.in_channels:
