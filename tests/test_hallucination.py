@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 import torch
 from torch import nn
@@ -71,7 +73,34 @@ def test_features_after_a_layer_continue_from_its_activation(layer):
     above = net.features(whole[layer], after=layer)
     assert list(above) == list(whole)[list(whole).index(layer) :]
     assert torch.allclose(above["scores"], whole["scores"], atol=1e-5)
-    assert net.layers_up_to(layer) == list(net.blocks().values())[: list(net.blocks()).index(layer) + 1]
+    feeding = {
+        "pool2": [net.block2],
+        "pool5": [net.block2, net.block5],
+        "fc7": [net.block2, net.block5, net.fc67],
+    }
+    assert net.layers_up_to(layer) == feeding[layer]
+    with pytest.raises(ValueError, match="after must be one of"):
+        net.features(whole["scores"], after="scores")
+
+
+@pytest.mark.parametrize("layer", model.LAYERS)
+def test_stage2_keeps_d_frozen_below_the_hallucination_layer(layer):
+    """Below the loss's layer D is a fixed target (weights, batch-norm statistics); above it D trains."""
+    count = 16
+    scenes = {"rgb": torch.rand(count, 3, 64, 64), "depth3": torch.rand(count, 3, 64, 64),
+              "label": torch.arange(count) % len(CLASSES)}  # fmt: skip
+    config = experiments.HallucinationConfig(train_scenes=count, batch_size=8, stage2_epochs=1)
+    stage1 = {"rgb": model.ModalityNet(), "depth": model.ModalityNet()}
+    before = copy.deepcopy(stage1["depth"].state_dict())
+    joint, *_ = experiments._stage2(
+        stage1, config, scenes, scenes, torch.Generator().manual_seed(0), (layer, "depth", 10.0)
+    )
+    after = joint["depth"].state_dict()
+    frozen = ("block2", "block5", "fc67")[: model.LAYERS.index(layer) + 1]
+    for key, value in after.items():
+        if key.split(".")[0] in frozen:
+            assert torch.equal(value, before[key]), key
+    assert not torch.equal(after["classifier.weight"], before["classifier.weight"])
 
 
 def test_hallucination_loss_and_its_gradient_reach_only_h():

@@ -265,10 +265,11 @@ def _stage2(
     layer, h_init, gamma_ratio = variant
     rgb_net, depth_net = copy.deepcopy(stage1["rgb"]), copy.deepcopy(stage1["depth"])
     h_net = _initial_h(h_init, rgb_net, depth_net)
-    frozen = depth_net.layers_up_to(layer)  # D below the hallucination loss: a fixed target for H
-    for module in frozen:
+    # D below the hallucination loss is a fixed target for H: never trained, so its activation at the layer
+    # (eval mode) is computed once, and stage 2 runs only D's blocks above the layer.
+    for module in depth_net.layers_up_to(layer):
         module.requires_grad_(False)
-    with torch.no_grad():  # frozen and in eval mode, D's activation at the layer is fixed: computed once
+    with torch.no_grad():
         depth_net.eval()
         depth_at_layer = torch.cat([depth_net.features(chunk)[layer] for chunk in data["depth3"].split(500)])
     nets = {"rgb": rgb_net, "depth": depth_net, "h": h_net}
@@ -281,8 +282,6 @@ def _stage2(
     def train_mode() -> None:
         for net in nets.values():
             net.train()
-        for module in frozen:
-            module.eval()  # frozen means frozen: batch-norm statistics too
 
     def validation_accuracy() -> float:
         pair = scores(rgb_net, validation["rgb"]) + scores(h_net, validation["rgb"])
@@ -295,7 +294,7 @@ def _stage2(
         idx = torch.randint(len(data["rgb"]), (config.batch_size,), generator=generator)
         rgb, label = data["rgb"][idx], data["label"][idx]
         a_rgb, a_h = rgb_net.features(rgb), h_net.features(rgb)
-        a_d = depth_net.features(depth_at_layer[idx], after=layer)  # D's trained layers above the frozen ones
+        a_d = depth_net.features(depth_at_layer[idx], after=layer)
         # L_RGB + L_D + L_H + L_RGB+D + L_RGB+H: softmax losses of each stream and of the averaged pairs.
         classification = (
             F.cross_entropy(a_rgb["scores"], label)

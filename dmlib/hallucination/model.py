@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..checks import check_tensor
+from ..checks import check_choice, check_tensor
 from .scenes import CLASSES
 
 __all__ = [
@@ -86,10 +86,12 @@ class ModalityNet(nn.Module):
 
         With ``after`` = a layer name, ``x`` is that layer's activation and only the blocks above it run.
         """
-        names, blocks = list(self.blocks()), list(self.blocks().values())
-        start = 0 if after is None else names.index(after) + 1
-        activations = {} if after is None else {after: x}
-        for name, block in zip(names[start:], blocks[start:], strict=True):
+        blocks = list(self.blocks().items())
+        activations, start = {}, 0
+        if after is not None:
+            check_choice(after, "after", LAYERS)
+            activations, start = {after: x}, list(self.blocks()).index(after) + 1
+        for name, block in blocks[start:]:
             x = activations[name] = block(x)
         return activations
 
@@ -98,6 +100,7 @@ class ModalityNet(nn.Module):
 
     def layers_up_to(self, layer: str) -> list[nn.Module]:
         """The modules whose outputs feed ``layer`` (frozen in D during stage 2)."""
+        check_choice(layer, "layer", LAYERS)
         return list(self.blocks().values())[: list(self.blocks()).index(layer) + 1]
 
 
