@@ -60,14 +60,17 @@ __all__ = [
     "environment_report",
     "half_precision",
     "load_checkpoint",
+    "machine_description",
     "optimiser_step",
     "progress",
     "progress_enabled",
     "read_history",
+    "round_to_shipped",
     "run_training",
     "save_checkpoint",
     "seed_everything",
     "ship",
+    "training_command",
 ]
 
 
@@ -317,6 +320,19 @@ class Pretrained:
     sidecar: dict[str, Any]
 
 
+def round_to_shipped(trained: Trained) -> dict[str, dict[str, torch.Tensor]]:
+    """Round ``trained``'s networks to float16 in place (eval mode) and return their state dicts.
+
+    What :func:`ship` saves; a run that records figures without a checkpoint rounds the same way,
+    so its figures describe weights as a shipped checkpoint would hold them.
+    """
+    shipped = {key: half_precision(net.state_dict()) for key, net in trained.networks.items()}
+    for key, net in trained.networks.items():
+        net.load_state_dict(shipped[key])  # evaluate exactly the weights we ship
+        net.eval()
+    return shipped
+
+
 def ship(
     name: str,
     trained: Trained,
@@ -328,10 +344,7 @@ def ship(
 
     Returns the ``.pt`` path.
     """
-    shipped = {key: half_precision(net.state_dict()) for key, net in trained.networks.items()}
-    for key, net in trained.networks.items():
-        net.load_state_dict(shipped[key])  # evaluate exactly the weights we ship
-        net.eval()
+    shipped = round_to_shipped(trained)
     return save_checkpoint(
         name,
         {**shipped, **trained.tensors},
@@ -387,10 +400,10 @@ def save_checkpoint(
         "config": dict(config),
         "seed": seed,
         "metrics": {k: round(float(v), 6) for k, v in metrics.items()},
-        "command": command or "python -m dmlib " + " ".join(sys.argv[1:]),
+        "command": command or training_command(),
         "wall_time_s": round(float(wall_time_s), 1),
         "torch": torch.__version__,
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
+        "machine": machine_description(),
         "sha256": sha256_of(weights),
     }
     sidecar.write_text(json.dumps(record, indent=2) + "\n")
@@ -530,6 +543,22 @@ def _device_text() -> str:
         return str(default_device())
     except ValueError as exc:
         return f"invalid: {exc}"
+
+
+def training_command() -> str:
+    """This process's command line as ``python -m dmlib …`` — what a sidecar records."""
+    return "python -m dmlib " + " ".join(sys.argv[1:])
+
+
+def machine_description() -> str:
+    """Architecture, CPU model (or CUDA device) and torch threads — the hardware a sidecar records."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")]  # fmt: skip
+        cpu = names[0] if names else cpu
+    device = f", {torch.cuda.get_device_name()}" if default_device().type == "cuda" else ""
+    return f"{platform.machine()}, {cpu}{device}, {torch.get_num_threads()} threads"
 
 
 def environment_report() -> dict[str, str]:

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from dmlib.pixelrnn import coding, masks, receptive, sampling
-from dmlib.pixelrnn.experiments import bits_per_dim, load_data, nll_nats
+from dmlib.pixelrnn.experiments import bits_per_dim, independent_pixel_bits, load_data, nll_nats
 from dmlib.pixelrnn.models import MODELS, PixelRNNConfig, build_model, skew, unskew
 
 SMALL = {"hidden": 6, "layers": 2, "out_hidden": 12, "image_size": 7}
@@ -162,6 +162,18 @@ def test_arithmetic_coding_is_lossless_and_near_the_nll():
 def test_coder_only_drives_binary_pixelcnns():
     with pytest.raises(ValueError, match="binary PixelCNN"):
         coding.compress(_model("rowlstm", 1), torch.zeros(1, 1, 7, 7))
+
+
+def test_no_context_baseline_is_the_test_cross_entropy_of_per_sub_pixel_histograms():
+    levels = {s: (load_data("colour_patches", s) * 255).round().long().flatten(1) for s in ("train", "test")}
+    train, test = levels["train"], levels["test"]
+    nats = 0.0
+    for d in range(train.shape[1]):  # one histogram per sub-pixel, add-one smoothed
+        p = (torch.bincount(train[:, d], minlength=256) + 1).double() / (len(train) + 256)
+        nats -= p.log()[test[:, d]].mean().item()
+    assert independent_pixel_bits("colour_patches") == pytest.approx(nats / (train.shape[1] * math.log(2)))
+    with pytest.raises(ValueError, match="8-bit"):
+        independent_pixel_bits("binary_mnist")
 
 
 def test_bits_per_dim_of_a_uniform_byte_is_8():

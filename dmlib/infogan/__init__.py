@@ -23,9 +23,10 @@ Deviations from the paper, all documented in the notebook §6:
   that is not bounded like H(c1) = ln 10 and would otherwise swamp the GAN loss).
 - Q's Gaussians have std 1 (openai's code) rather than a learned std (App. C, ``--learn-std``):
   with a learned std the categorical code split one digit and merged two (≈ 11 % error).
-- 2000 steps at batch 128 (openai's launcher ran 5000), bfloat16 autocast where the CPU has
-  native bf16 matmuls; the plain-GAN arm (``lambda_info=0``) still trains Q, on features
-  detached from D, so Q measures the MI without shaping D or G.
+- 2000 steps at batch 128 (openai's launcher ran 5000) in float32, every seed of the seed study
+  (``train infogan_seeds``) at that one precision; the plain-GAN arm (``lambda_info=0``), trained
+  earlier with ``--bf16`` on a CPU with native bf16, still trains Q, on features detached from D,
+  so Q measures the MI without shaping D or G.
 - Leaky ReLU slope 0.1 as the paper says (openai's code used 0.01).
 """
 
@@ -44,6 +45,13 @@ RECIPES = [
         train_and_save=experiments.train_and_save,
         figures=experiments.paper_figures,
         build=model.build,
-        checkpoints={"infogan": {}, "infogan_gan": {"lambda_info": 0.0}},
-    )
+        checkpoints={"infogan": {}, "infogan_gan": {"lambda_info": 0.0, "bf16": True}},
+    ),
+    Recipe(
+        name="infogan_seeds",
+        help="InfoGAN seed study (PR-022): train --seed S and add its row to data/results/infogan_seeds.json",
+        config=model.InfoGANConfig,
+        train_and_save=experiments.train_seed,
+        figures=experiments.seed_figures,
+    ),
 ]
