@@ -1,9 +1,10 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from dmlib.pixelrnn import coding, masks, receptive, sampling
+from dmlib.pixelrnn import coding, experiments, masks, receptive, sampling
 from dmlib.pixelrnn.experiments import bits_per_dim, independent_pixel_bits, load_data, nll_nats
 from dmlib.pixelrnn.models import MODELS, PixelRNNConfig, build_model, skew, unskew
 
@@ -289,3 +290,19 @@ def test_the_cosine_schedule_falls_from_lr_to_a_twentieth():
     assert rates[50] == pytest.approx((2e-3 + 1e-4) / 2)
     assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
     assert experiments._learning_rate(_tiny(), 7) == _tiny().lr
+
+
+def test_power_law_fit_recovers_a_known_curve_and_the_steps_to_a_target():
+    steps = np.arange(1, 23) * 2000.0
+    truth = experiments.PowerLaw(asymptote=85.0, scale=300.0, exponent=0.5)
+    fitted = experiments.fit_power_law(steps, truth(steps))
+    assert fitted.asymptote == pytest.approx(85.0, abs=1e-3)
+    assert fitted.scale == pytest.approx(300.0, rel=1e-3)
+    assert fitted.exponent == pytest.approx(0.5, rel=1e-3)
+    assert truth(truth.steps_to(86.0)) == pytest.approx(86.0)  # (300 / 1)^2 = 90,000 steps
+    assert truth.steps_to(86.0) == pytest.approx(90_000)
+    assert truth.steps_to(84.0) == math.inf  # below the asymptote: never
+    with pytest.raises(ValueError, match="not falling"):
+        experiments.fit_power_law(steps, -truth(steps))
+    with pytest.raises(ValueError, match="≥ 4 points"):
+        experiments.fit_power_law(steps[:3], truth(steps[:3]))

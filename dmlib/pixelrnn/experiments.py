@@ -22,13 +22,15 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy import optimize
 from torch import nn
 
 from ..data import binarize, load_mnist
@@ -49,10 +51,12 @@ from .models import PixelRNNConfig, build_model
 __all__ = [
     "CHECKPOINTS",
     "PAPER_NLL",
+    "PowerLaw",
     "bits_per_dim",
     "build",
     "checkpoint_name",
     "evaluate_nll",
+    "fit_power_law",
     "independent_pixel_bits",
     "load_data",
     "nll_nats",
@@ -321,6 +325,51 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
     name = checkpoint_name(config)
     ship(name, trained, config, measure, folder)
     return name
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """A learning curve ``nll(t) = asymptote + scale · t^(−exponent)``, fitted by :func:`fit_power_law`."""
+
+    asymptote: float
+    scale: float
+    exponent: float
+
+    def __call__(self, steps: np.ndarray | float) -> np.ndarray:
+        return self.asymptote + self.scale * np.asarray(steps, dtype=float) ** -self.exponent
+
+    def steps_to(self, target: float) -> float:
+        """Training steps at which the curve reaches ``target`` (``inf`` when it never does)."""
+        if target <= self.asymptote:
+            return math.inf
+        return float((self.scale / (target - self.asymptote)) ** (1 / self.exponent))
+
+
+def fit_power_law(steps: Sequence[float], nll: Sequence[float]) -> PowerLaw:
+    """Least-squares fit of ``nll ≈ a + b · steps^(−c)`` (b, c > 0) to a learning curve.
+
+    For a fixed exponent c the model is linear in (a, b), so a and b come from ordinary least
+    squares and only c is searched (bounded, 0.01 … 3), a one-dimensional and deterministic fit.
+    Taught in notebooks/03_pixelrnn.ipynb §10 Results beside the paper.
+    """
+    t, y = np.asarray(steps, dtype=float), np.asarray(nll, dtype=float)
+    if t.ndim != 1 or t.shape != y.shape or len(t) < 4:
+        raise ValueError(
+            f"steps and nll must be equal-length 1-D sequences of ≥ 4 points, got {t.shape}, {y.shape}"
+        )
+    if not (np.isfinite(t).all() and np.isfinite(y).all()) or t.min() <= 0:
+        raise ValueError("steps must be positive and every value finite")
+
+    def solve(c: float) -> tuple[float, float, float]:  # (a, b) by least squares, and the squared error
+        design = np.stack([np.ones_like(t), t**-c], axis=1)
+        (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+        return a, b, float(((design @ (a, b) - y) ** 2).sum())
+
+    exponent = optimize.minimize_scalar(lambda c: solve(c)[2], bounds=(0.01, 3.0), method="bounded").x
+    asymptote, scale, _ = solve(exponent)
+    if scale <= 0:
+        raise ValueError("the curve is not falling: no decreasing power law fits it")
+    return PowerLaw(float(asymptote), float(scale), float(exponent))
 
 
 # The paper's numbers. Binarized MNIST (Table 4, nats): PAPERS.md marks PixelCNN and Row LSTM as
