@@ -166,3 +166,25 @@ def test_seed_study_rows_merge_across_runs(tmp_path):
 def test_seed_study_is_of_infogan_not_the_plain_gan(tmp_path):
     with pytest.raises(ValueError, match="lambda_info"):
         experiments.train_seed(InfoGANConfig(lambda_info=0.0), tmp_path)
+
+
+def test_seed_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
+    from dmlib.infogan import experiments
+
+    def row(error, li, rotation_code, rho_rotation, rho_width):
+        width_code = "c3" if rotation_code == "c2" else "c2"
+        rho = {
+            rotation_code: {"rotation": rho_rotation, "width": 0.1},
+            width_code: {"rotation": 0.2, "width": rho_width},
+        }
+        return {"c1_error": error, "final_L_I": li, "rho": rho,
+                "assignment": {"rotation": rotation_code, "width": width_code}}  # fmt: skip
+
+    rows = {0: row(0.04, 2.30, "c2", 0.95, -0.8), 1: row(0.08, 2.20, "c3", -0.75, 0.9)}
+    monkeypatch.setattr(experiments, "read_seed_study", lambda: rows)
+    error, li, rotation, width = experiments.seed_figures(None)
+    assert (error.ours, error.met) == (pytest.approx(0.06), False)
+    assert (li.ours, li.met) == (pytest.approx(2.25), True)
+    assert (rotation.ours, rotation.met) == (pytest.approx(0.85), False)  # |ρ| of each seed's own code
+    assert width.ours == pytest.approx(0.85)
+    assert all("mean of 2" in f.name for f in (error, li, rotation, width))
