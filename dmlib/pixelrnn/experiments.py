@@ -350,7 +350,6 @@ def fit_power_law(steps: Sequence[float], nll: Sequence[float]) -> PowerLaw:
 
     For a fixed exponent c the model is linear in (a, b), so a and b come from ordinary least
     squares and only c is searched (bounded, 0.01 … 3), a one-dimensional and deterministic fit.
-    Taught in notebooks/03_pixelrnn.ipynb §10 Results beside the paper.
     """
     t, y = np.asarray(steps, dtype=float), np.asarray(nll, dtype=float)
     if t.ndim != 1 or t.shape != y.shape or len(t) < 4:
