@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -334,12 +336,35 @@ def test_config_rejects_unknown_choices():
 
 @pytest.mark.slow
 def test_a_few_training_steps_run_and_the_path_file_is_written(tmp_path):
-    config = experiments.YOLOConfig(steps=2, batch_size=2, width=0.125, arms="yolo", bf16=False)
-    written = experiments.train_path(config, tmp_path / "checkpoints")
+    config = experiments.YOLOConfig(
+        steps=2, batch_size=2, width=0.125, arms="yolo", bf16=False, validate_every=1
+    )
+    for seed in (1, 0):  # separate processes in practice: rows merge by arm and seed
+        written = experiments.train_path(replace(config, seed=seed), tmp_path / "checkpoints")
     rows = experiments.read_path_results(tmp_path / "checkpoints")
     assert written.endswith("yolov2_path.json")
     assert list(rows) == ["yolo"]
-    assert 0.0 <= rows["yolo"]["map50"] <= 1.0
+    assert list(rows["yolo"]) == [0, 1]
+    row = rows["yolo"][0]
+    assert 0.0 <= row["map50"] <= 1.0
+    assert 0.0 <= row["map50_test_seed1"] <= 1.0
+    assert [step for step, _ in row["validation_curve"]] == [1, 2]
+
+
+def test_step_gains_pair_arms_by_seed_and_judge_anchors_by_recall():
+    def row(map50, recall):
+        return {"map50": map50, "recall": recall}
+
+    rows = {
+        "bn": {0: row(0.5, 0.6), 1: row(0.6, 0.7), 2: row(0.7, 0.8)},
+        "anchors": {0: row(0.4, 0.7), 1: row(0.5, 0.9), 2: row(0.6, 0.8)},
+        "priors": {0: row(0.5, 0.0), 2: row(0.9, 0.0)},  # seed 1 not trained yet: paired on 0 and 2
+    }
+    gains = experiments.step_gains(rows)
+    assert list(gains) == ["anchors", "priors"]
+    assert gains["anchors"].differences == pytest.approx((0.1, 0.2, 0.0))  # recall, not mAP
+    assert gains["priors"].differences == pytest.approx((0.1, 0.3))
+    assert gains["priors"].mean == pytest.approx(0.2)
 
 
 # --- the shipped detector ------------------------------------------------------------------
