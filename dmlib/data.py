@@ -15,8 +15,15 @@ import hashlib
 import json
 import os
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 import numpy as np
 import torch
@@ -27,7 +34,9 @@ __all__ = [
     "data_dir",
     "data_file",
     "read_json",
+    "merge_row",
     "record_in_manifest",
+    "results_path",
     "verify_if_shipped",
     "load_fashion_mnist",
     "load_mnist",
@@ -128,19 +137,76 @@ def verify_if_shipped(path: str | Path, regenerate: str | None = None) -> Path:
     return data_file(rel, regenerate) if rel is not None else Path(path)
 
 
-def record_in_manifest(*paths: Path) -> None:
-    """Write the sha256 of each ``path`` inside ``data/`` into ``data/MANIFEST.sha256`` (``train --ship``);
-    paths elsewhere (a run folder) are left alone."""
+@contextmanager
+def _data_lock() -> Iterator[None]:
+    """Hold an exclusive lock on ``data/.write.lock`` while shipped files and the manifest change, so
+    parallel ``--ship`` runs never overwrite each other's rows or checksums (no lock where ``fcntl``
+    is missing, i.e. Windows: run one at a time there)."""
+    with open(data_dir() / ".write.lock", "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _record(paths: tuple[Path, ...]) -> None:
     root = data_dir()
-    manifest = dict(_manifest(root))
     shipped = {rel: path for path in paths if (rel := _shipped_rel(path)) is not None}
     if not shipped:
         return
+    _manifest.cache_clear()  # another process may have written it since this one last read it
+    manifest = dict(_manifest(root))
     for rel, path in shipped.items():
         manifest[rel] = sha256_of(path)
     lines = [f"{digest}  {rel}" for rel, digest in sorted(manifest.items())]
     (root / MANIFEST_NAME).write_text("\n".join(lines) + "\n")
     _manifest.cache_clear()
+
+
+def record_in_manifest(*paths: Path) -> None:
+    """Write the sha256 of each ``path`` inside ``data/`` into ``data/MANIFEST.sha256`` (``train --ship``);
+    paths elsewhere (a run folder) are left alone."""
+    with _data_lock():
+        _record(paths)
+
+
+def results_path(table: str, folder: Path | None = None) -> Path:
+    """``data/results/<table>.json`` (next to ``folder``'s parent when a folder is given)."""
+    root = Path(folder).parent if folder is not None else data_dir()
+    return root / "results" / f"{table}.json"
+
+
+def _natural(key: str) -> tuple[int, int]:
+    return (0, int(key)) if key.isdigit() else (1, 0)  # seeds in numeric order; names keep their order
+
+
+def merge_row(path: Path, keys: tuple[str, ...], row: dict) -> Path:
+    """Put ``row`` at ``keys`` (e.g. ``("bn", "2")`` for arm bn, seed 2) in the results file ``path``
+    and record it in the manifest, under one lock: rows from parallel runs all survive.
+
+    Keys that are numbers (seeds) are kept in numeric order at every level.
+    """
+    if not keys:
+        raise ValueError("keys must name at least one level")
+    with _data_lock():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = json.loads(path.read_text()) if path.is_file() else {}
+        level = rows
+        for key in keys[:-1]:
+            level = level.setdefault(key, {})
+        level[keys[-1]] = row
+
+        def ordered(node: dict, depth: int) -> dict:
+            if depth == len(keys):
+                return node
+            return {k: ordered(node[k], depth + 1) for k in sorted(node, key=_natural)}
+
+        path.write_text(json.dumps(ordered(rows, 0), indent=2) + "\n")
+        _record((path,))
+    return path
 
 
 def read_json(path: Path, regenerate: str) -> dict:

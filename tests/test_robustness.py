@@ -44,7 +44,7 @@ def test_a_modified_results_file_is_refused_with_the_command_that_rebuilds_it(sh
 
     assert experiments.read_path_results()  # the copy reads fine
     _edit_json(
-        shipped / "results/yolov2_path.json", lambda rows: {**rows, "yolo": {**rows["yolo"], "map50": 0.99}}
+        shipped / "results/yolov2_path.json", lambda rows: {**rows, "edited": True}
     )
     with pytest.raises(DataFileError, match="yolov2_path.json.*sha256.*train yolov2_path --ship"):
         experiments.read_path_results()
@@ -62,6 +62,59 @@ def test_a_garbled_or_empty_results_file_is_named(shipped, content, message):
     data.record_in_manifest(path)
     with pytest.raises(DataFileError, match=message):
         experiments.read_results()
+
+
+def _merge_rows(name, count, start):
+    data.data_file("results/hallucination.json")  # a run reads (and caches) the manifest when it starts
+    start.wait()  # every writer begins at once
+    for seed in range(count):
+        data.merge_row(data.results_path("merge_test"), (name, str(seed)), {"seed": seed})
+
+
+@pytest.mark.usefixtures("shipped")
+def test_rows_merged_by_parallel_runs_all_survive_with_a_true_manifest():
+    """Two processes merge rows into one results file at once (as parallel ``--ship`` runs do)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter, with its own manifest cache
+    start = context.Barrier(3)
+    runs = [context.Process(target=_merge_rows, args=(name, 50, start)) for name in ("a", "b")]
+    for run in runs:
+        run.start()
+    _merge_rows("c", 50, start)
+    for run in runs:
+        run.join()
+        assert run.exitcode == 0
+    rows = json.loads(data.results_path("merge_test").read_text())
+    assert sorted(rows) == ["a", "b", "c"]
+    assert all(by_seed == {str(s): {"seed": s} for s in range(50)} for by_seed in rows.values())
+    assert data.read_json(data.results_path("merge_test"), "-")  # the manifest vouches for the final bytes
+    data._manifest.cache_clear()
+    for rel in ("results/yolov2_path.json", "results/hallucination.json"):  # other entries kept
+        assert data.data_file(rel)
+
+
+def test_a_write_keeps_manifest_entries_another_process_added_since(shipped):
+    data.data_file("results/hallucination.json")  # this run read (and cached) the manifest hours ago
+    other = shipped / "results/other.json"
+    other.write_text("{}")
+    manifest = shipped / "MANIFEST.sha256"  # since then another run shipped a file
+    manifest.write_text(manifest.read_text() + f"{data.sha256_of(other)}  results/other.json\n")
+    data.merge_row(data.results_path("mine"), ("0",), {"seed": 0})
+    assert data.data_file("results/other.json") == other
+    assert data.data_file("results/mine.json")
+
+
+@pytest.mark.usefixtures("shipped")
+def test_merge_row_keeps_seeds_in_numeric_order_and_names_in_arrival_order():
+    path = data.results_path("order_test")
+    for name, seed in [("yolo", 10), ("bn", 2), ("yolo", 9), ("yolo", 0)]:
+        data.merge_row(path, (name, str(seed)), {"seed": seed})
+    rows = json.loads(path.read_text())
+    assert list(rows) == ["yolo", "bn"]
+    assert list(rows["yolo"]) == ["0", "9", "10"]
+    with pytest.raises(ValueError, match="at least one level"):
+        data.merge_row(path, (), {})
 
 
 def test_a_missing_results_file_names_the_command(shipped):

@@ -15,7 +15,6 @@ so the checkpoint's log has one row per step with the phase's index in :func:`ph
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -27,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..checks import check_choice, check_fields, check_positive, check_tensor
-from ..data import data_dir, read_json, record_in_manifest
+from ..data import merge_row, read_json, results_path
 from ..figures import Figure
 from ..stats import Paired, mean_sd, paired_interval
 from ..training import (
@@ -460,20 +459,6 @@ def checkpoint_name(seed: int) -> str:
     return f"hallucination_seed{seed}"
 
 
-def results_file(folder: Path | None = None, table: str = "hallucination") -> Path:
-    """``data/results/<table>.json`` (next to ``folder``'s parent when a folder is given)."""
-    root = Path(folder).parent if folder is not None else data_dir()
-    return root / "results" / f"{table}.json"
-
-
-def _merge_row(path: Path, key: str, row: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = json.loads(path.read_text()) if path.is_file() else {}
-    rows[key] = row
-    path.write_text(json.dumps(dict(sorted(rows.items())), indent=2) + "\n")
-    record_in_manifest(path)
-
-
 def train_and_save(config: HallucinationConfig, folder: Path | None = None) -> str:
     """Run :func:`train`, ship the seed's networks (float16) and merge its row into the results file."""
     trained = train(config)
@@ -489,7 +474,7 @@ def train_and_save(config: HallucinationConfig, folder: Path | None = None) -> s
 
     name = checkpoint_name(config.seed)
     ship(name, trained, config, measure, folder)
-    _merge_row(results_file(folder), str(config.seed), {
+    merge_row(results_path("hallucination", folder), (str(config.seed),), {
         "accuracy": shipped,
         "ablations": trained.results["ablations"],
         "gamma": trained.results["gamma"],
@@ -504,7 +489,10 @@ def read_results(folder: Path | None = None) -> dict:
 
     Taught in notebooks/04_modality_hallucination.ipynb §6 Several issues: the training recipe.
     """
-    return read_json(results_file(folder), "python -m dmlib train hallucination --seed S --ship (S = 0 … 4)")
+    return read_json(
+        results_path("hallucination", folder),
+        "python -m dmlib train hallucination --seed S --ship (S = 0 … 4)",
+    )
 
 
 @dataclass
@@ -546,14 +534,9 @@ def search_and_save(config: SearchConfig, folder: Path | None = None) -> str:
     else:
         recipe = HallucinationConfig(**{k: v for k, v in asdict(config).items() if k != "rgb_only"})
         accuracy = train(recipe, test=False).results["accuracy"]["validation"]
-    path = results_file(folder, "hallucination_search")
     wall_time_s = round(time.perf_counter() - start, 1)
-    _merge_row(
-        path,
-        search_key(config),
-        {"config": asdict(config), "validation": accuracy, "wall_time_s": wall_time_s},
-    )
-    return str(path)
+    row = {"config": asdict(config), "validation": accuracy, "wall_time_s": wall_time_s}
+    return str(merge_row(results_path("hallucination_search", folder), (search_key(config),), row))
 
 
 def read_search(folder: Path | None = None) -> dict:
@@ -562,7 +545,7 @@ def read_search(folder: Path | None = None) -> dict:
     Taught in notebooks/04_modality_hallucination.ipynb §6.1 Choosing the scenes.
     """
     return read_json(
-        results_file(folder, "hallucination_search"), "python -m dmlib train hallucination_search --ship"
+        results_path("hallucination_search", folder), "python -m dmlib train hallucination_search --ship"
     )
 
 

@@ -5,7 +5,6 @@ Taught in notebooks/01_infogan.ipynb §6 Training and §7 Results.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
 from ..checks import check_tensor
-from ..data import data_dir, load_mnist, read_json, record_in_manifest
+from ..data import load_mnist, merge_row, read_json, results_path
 from ..figures import Figure
 from ..training import (
     Pretrained,
@@ -60,7 +59,6 @@ __all__ = [
     "paper_figures",
     "predict_c1",
     "read_seed_study",
-    "seeds_results_file",
     "shape_measures",
     "seed_figures",
     "sweep",
@@ -164,12 +162,6 @@ def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def seeds_results_file(folder: Path | None = None) -> Path:
-    """``data/results/infogan_seeds.json`` (next to ``folder``'s parent when a folder is given)."""
-    root = Path(folder).parent if folder is not None else data_dir()
-    return root / "results" / "infogan_seeds.json"
-
-
 def train_seed(config: InfoGANConfig, folder: Path | None = None) -> str:
     """Train InfoGAN with ``config.seed`` and add that seed's row to the seed study; no checkpoint.
 
@@ -195,13 +187,7 @@ def _record_seed(trained: Trained, config: InfoGANConfig, folder: Path | None) -
         "machine": machine_description(),
         "config": asdict(config),
     }
-    path = seeds_results_file(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = json.loads(path.read_text()) if path.is_file() else {}
-    rows[str(config.seed)] = row
-    path.write_text(json.dumps(dict(sorted(rows.items(), key=lambda kv: int(kv[0]))), indent=2) + "\n")
-    record_in_manifest(path)
-    return path
+    return merge_row(results_path("infogan_seeds", folder), (str(config.seed),), row)
 
 
 def read_seed_study(folder: Path | None = None) -> dict[int, dict]:
@@ -209,7 +195,9 @@ def read_seed_study(folder: Path | None = None) -> dict[int, dict]:
 
     Taught in notebooks/01_infogan.ipynb §7.5 Five seeds.
     """
-    rows = read_json(seeds_results_file(folder), "python -m dmlib train infogan_seeds --seed S --ship")
+    rows = read_json(
+        results_path("infogan_seeds", folder), "python -m dmlib train infogan_seeds --seed S --ship"
+    )
     return {int(seed): row for seed, row in rows.items()}
 
 

@@ -17,7 +17,6 @@ recall to ``data/results/yolov2_path.json``.
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -29,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..checks import check_choice, check_fields, check_positive, check_tensor
-from ..data import data_dir, read_json, record_in_manifest
+from ..data import merge_row, read_json, results_path
 from ..figures import Figure
 from ..stats import Paired, paired_interval
 from ..training import (
@@ -345,12 +344,6 @@ def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
     return "yolov2"
 
 
-def path_results_file(folder: Path | None = None) -> Path:
-    """``data/results/yolov2_path.json`` (next to ``folder``'s parent when a folder is given)."""
-    root = Path(folder).parent if folder is not None else data_dir()
-    return root / "results" / "yolov2_path.json"
-
-
 def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
     """Train the Table 2 arms named in ``config.arms`` with ``config.seed`` and record each arm's row.
 
@@ -358,8 +351,7 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
     canvas-seed-1 test canvases, the validation curve, wall time and config. Rows merge into the
     results file by arm and seed, so arms and seeds can train in separate processes.
     """
-    path = path_results_file(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = results_path("yolov2_path", folder)
     for arm in config.arms.split(","):
         arm_config = path_config(arm, config)
         trained = train(arm_config)
@@ -372,12 +364,7 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
             "wall_time_s": round(trained.wall_time_s, 1), "final_loss": round(trained.history["loss"][-1], 3),
             "command": training_command(), "machine": machine_description(), "config": asdict(arm_config),
         }  # fmt: skip
-        rows = json.loads(path.read_text()) if path.is_file() else {}
-        rows.setdefault(arm, {})[str(config.seed)] = row
-        ordered = {name: dict(sorted(rows[name].items(), key=lambda kv: int(kv[0])))
-                   for name in PATH_ARMS if name in rows}  # fmt: skip
-        path.write_text(json.dumps(ordered, indent=2) + "\n")
-        record_in_manifest(path)
+        merge_row(path, (arm, str(config.seed)), row)
     return str(path)
 
 
@@ -386,8 +373,8 @@ def read_path_results(folder: Path | None = None) -> dict[str, dict[int, dict]]:
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
-    rows = read_json(path_results_file(folder), "python -m dmlib train yolov2_path --seed S --ship")
-    return {arm: {int(seed): row for seed, row in by_seed.items()} for arm, by_seed in rows.items()}
+    rows = read_json(results_path("yolov2_path", folder), "python -m dmlib train yolov2_path --seed S --ship")
+    return {arm: {int(seed): row for seed, row in rows[arm].items()} for arm in PATH_ARMS if arm in rows}
 
 
 def step_gains(rows: dict[str, dict[int, dict]]) -> dict[str, Paired]:
