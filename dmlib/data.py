@@ -138,13 +138,22 @@ def verify_if_shipped(path: str | Path, regenerate: str | None = None) -> Path:
 
 
 @contextmanager
-def _data_lock() -> Iterator[None]:
-    """Hold an exclusive lock on ``data/.write.lock`` while shipped files and the manifest change, so
-    parallel ``--ship`` runs never overwrite each other's rows or checksums (no lock where ``fcntl``
-    is missing, i.e. Windows: run one at a time there)."""
-    with open(data_dir() / ".write.lock", "a") as handle:
+def _data_lock(shared: bool = False) -> Iterator[None]:
+    """Lock ``data/.write.lock``: exclusively while shipped files and the manifest change, so parallel
+    ``--ship`` runs never overwrite each other's rows or checksums; shared while a results file is
+    verified and read, so a reader never sees a file whose manifest entry is not yet written. No lock
+    where ``fcntl`` is missing (Windows: run one at a time there) or, for readers, in a read-only folder.
+    """
+    try:
+        handle = open(data_dir() / ".write.lock", "a")
+    except OSError:
+        if not shared:
+            raise
+        yield  # a folder nobody can write to is never mid-update
+        return
+    with handle:
         if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -217,9 +226,11 @@ def read_json(path: Path, regenerate: str) -> dict:
     """
     if not Path(path).is_file() and _shipped_rel(path) is None:
         raise DataFileError(f"{path} is missing; regenerate it with `{regenerate}`")
-    path = verify_if_shipped(path, regenerate)
     try:
-        rows = json.loads(Path(path).read_text())
+        with _data_lock(shared=True):
+            _manifest.cache_clear()  # a run may have shipped this file since the manifest was read
+            path = verify_if_shipped(path, regenerate)
+            rows = json.loads(Path(path).read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path} is not valid JSON ({exc}); regenerate it with `{regenerate}`") from exc
     if not isinstance(rows, dict) or not rows:

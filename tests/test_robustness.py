@@ -3,6 +3,7 @@
 import gzip
 import json
 import shutil
+import time
 
 import pytest
 import torch
@@ -103,6 +104,29 @@ def test_a_write_keeps_manifest_entries_another_process_added_since(shipped):
     data.merge_row(data.results_path("mine"), ("0",), {"seed": 0})
     assert data.data_file("results/other.json") == other
     assert data.data_file("results/mine.json")
+
+
+def _ship_slowly(path, locked):
+    """A run shipping a results file: the file changes first, its manifest entry a moment later."""
+    with data._data_lock():
+        path.write_text(json.dumps({"0": {"seed": 0}}))
+        locked.set()
+        time.sleep(0.5)  # the window in which the file and the manifest disagree
+        data._record((path,))
+
+
+def test_a_reader_waits_for_a_run_that_is_shipping_the_file(shipped):
+    import multiprocessing
+
+    path = shipped / "results/hallucination.json"
+    context = multiprocessing.get_context("spawn")
+    locked = context.Event()
+    writer = context.Process(target=_ship_slowly, args=(path, locked))
+    writer.start()
+    locked.wait()  # the file is rewritten, its checksum not yet
+    assert data.read_json(path, "-") == {"0": {"seed": 0}}  # waited for the manifest, then read
+    writer.join()
+    assert writer.exitcode == 0
 
 
 @pytest.mark.usefixtures("shipped")
