@@ -44,10 +44,8 @@ def test_a_modified_results_file_is_refused_with_the_command_that_rebuilds_it(sh
     from dmlib.yolo import experiments
 
     assert experiments.read_path_results()  # the copy reads fine
-    _edit_json(
-        shipped / "results/yolov2_path.json", lambda rows: {**rows, "edited": True}
-    )
-    with pytest.raises(DataFileError, match="yolov2_path.json.*sha256.*train yolov2_path --ship"):
+    _edit_json(shipped / "results/yolov2_path.json", lambda rows: {**rows, "edited": True})
+    with pytest.raises(DataFileError, match="yolov2_path.json.*sha256.*train yolov2_path --seed S --ship"):
         experiments.read_path_results()
 
 
