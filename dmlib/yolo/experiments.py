@@ -275,7 +275,7 @@ def _validation_canvases() -> tuple[torch.Tensor, list[torch.Tensor]]:
 def validation_map(model: YOLOv2, anchors: torch.Tensor) -> float:
     """mAP@0.5 on the validation canvases at 160×160 (model left in eval mode).
 
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     images, targets = _validation_canvases()
     device = next(model.parameters()).device
