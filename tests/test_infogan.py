@@ -154,7 +154,7 @@ def test_seed_study_rows_merge_across_runs(tmp_path):
     folder = tmp_path / "checkpoints"
     for seed in (2, 1):  # separate processes in practice: each run adds its row to the same file
         experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=seed), folder)
-    rows = experiments.read_seed_study(folder)
+    rows = experiments.read_seed_study("infogan", folder)
     assert list(rows) == [1, 2]  # ordered by seed
     for seed, row in rows.items():
         assert row["config"]["seed"] == seed
@@ -163,9 +163,18 @@ def test_seed_study_rows_merge_across_runs(tmp_path):
         assert set(row["assignment"]) == {"rotation", "width"}
 
 
-def test_seed_study_is_of_infogan_not_the_plain_gan(tmp_path):
-    with pytest.raises(ValueError, match="lambda_info"):
-        experiments.train_seed(InfoGANConfig(lambda_info=0.0), tmp_path)
+@pytest.mark.slow
+def test_each_arm_has_its_own_seed_study(tmp_path):
+    folder = tmp_path / "checkpoints"
+    experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=3, lambda_info=0.0), folder)
+    experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=3), folder)
+    gan, info = (
+        experiments.read_seed_study("infogan_gan", folder),
+        experiments.read_seed_study("infogan", folder),
+    )
+    assert (gan[3]["config"]["lambda_info"], info[3]["config"]["lambda_info"]) == (0.0, 1.0)
+    with pytest.raises(ValueError, match="arm"):
+        experiments.read_seed_study("gan", folder)
 
 
 def test_seed_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
@@ -180,11 +189,18 @@ def test_seed_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
         return {"c1_error": error, "final_L_I": li, "rho": rho,
                 "assignment": {"rotation": rotation_code, "width": width_code}}  # fmt: skip
 
-    rows = {0: row(0.04, 2.30, "c2", 0.95, -0.8), 1: row(0.08, 2.20, "c3", -0.75, 0.9)}
-    monkeypatch.setattr(experiments, "read_seed_study", lambda: rows)
-    error, li, rotation, width = experiments.seed_figures(None)
+    studies = {
+        "infogan": {0: row(0.04, 2.30, "c2", 0.95, -0.8), 1: row(0.08, 2.20, "c3", -0.75, 0.9)},
+        "infogan_gan": {0: row(0.70, 0.05, "c2", 0.1, 0.1), 1: row(0.60, 0.15, "c2", 0.1, 0.1),
+                        2: row(0.35, 1.30, "c2", 0.1, 0.1)},
+    }  # fmt: skip
+    monkeypatch.setattr(experiments, "read_seed_study", studies.get)
+    error, gan_error, li, gan_li, rotation, width = experiments.seed_figures(None)
     assert (error.ours, error.met) == (pytest.approx(0.06), False)
     assert (li.ours, li.met) == (pytest.approx(2.25), True)
     assert (rotation.ours, rotation.met) == (pytest.approx(0.85), False)  # |ρ| of each seed's own code
     assert width.ours == pytest.approx(0.85)
     assert all("mean of 2" in f.name for f in (error, li, rotation, width))
+    assert (gan_error.ours, gan_error.met) == (pytest.approx(0.55), True)  # the plain GAN's own rows
+    assert (gan_li.ours, gan_li.met) == (pytest.approx(0.5), True)
+    assert all("plain-GAN" in f.name and "mean of 3" in f.name for f in (gan_error, gan_li))

@@ -24,9 +24,9 @@ Deviations from the paper, all documented in the notebook §6:
 - Q's Gaussians have std 1 (openai's code) rather than a learned std (App. C, ``--learn-std``):
   with a learned std the categorical code split one digit and merged two (≈ 11 % error).
 - 2000 steps at batch 128 (openai's launcher ran 5000) in float32, every seed of the seed study
-  (``train infogan_seeds``) at that one precision; the plain-GAN arm (``lambda_info=0``), trained
-  earlier with ``--bf16`` on a CPU with native bf16, still trains Q, on features detached from D,
-  so Q measures the MI without shaping D or G.
+  (``train infogan_seeds``, both arms) at that one precision; the plain-GAN arm (``lambda_info=0``)
+  still trains Q, on features detached from D, so Q measures the MI without shaping D or G. Its
+  shipped checkpoint was trained earlier with ``--bf16`` on a CPU with native bf16.
 - Leaky ReLU slope 0.1 as the paper says (openai's code used 0.01).
 """
 
@@ -49,7 +49,8 @@ RECIPES = [
     ),
     Recipe(
         name="infogan_seeds",
-        help="InfoGAN seed study (PR-022): train --seed S and add its row to data/results/infogan_seeds.json",
+        help="seed study (PR-022): train --seed S, add its row to data/results/infogan_seeds.json "
+        "(--lambda-info 0: the plain-GAN arm's, infogan_gan_seeds.json)",
         config=model.InfoGANConfig,
         train_and_save=experiments.train_seed,
         figures=experiments.seed_figures,
