@@ -266,14 +266,14 @@ class Recipe:
     name); ``build(config)`` returns fresh networks keyed as in the checkpoint (None when the
     recipe writes a results table, not a checkpoint); ``checkpoints`` maps each shipped checkpoint
     to the config overrides that made it; ``figures(load)`` computes the reproduced figures, given
-    ``dmlib.registry.load_pretrained``.
+    ``dmlib.registry.load_pretrained`` (none by default: a package's figures may sit with one recipe).
     """
 
     name: str  # python -m dmlib train NAME
     help: str
     config: type
     train_and_save: Callable[[Any, Path | None], str]
-    figures: Callable[[Callable[[str], Pretrained]], list]
+    figures: Callable[[Callable[[str], Pretrained]], list] = lambda load: []  # noqa: ARG005 - none by default
     build: Callable[[Any], dict[str, nn.Module]] | None = None
     checkpoints: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     defaults: Mapping[str, Any] = field(default_factory=dict)

@@ -177,7 +177,7 @@ def test_each_arm_has_its_own_seed_study(tmp_path):
         experiments.read_seed_study("gan", folder)
 
 
-def test_seed_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
+def test_paper_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
     from dmlib.infogan import experiments
 
     def row(error, li, rotation_code, rho_rotation, rho_width):
@@ -195,7 +195,7 @@ def test_seed_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
                         2: row(0.35, 1.30, "c2", 0.1, 0.1)},
     }  # fmt: skip
     monkeypatch.setattr(experiments, "read_seed_study", studies.get)
-    error, gan_error, li, gan_li, rotation, width = experiments.seed_figures(None)
+    error, gan_error, li, gan_li, rotation, width = experiments.paper_figures(None)
     assert (error.ours, error.met) == (pytest.approx(0.06), False)
     assert (li.ours, li.met) == (pytest.approx(2.25), True)
     assert (rotation.ours, rotation.met) == (pytest.approx(0.85), False)  # |ρ| of each seed's own code

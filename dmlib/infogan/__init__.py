@@ -53,6 +53,5 @@ RECIPES = [
         "(--lambda-info 0: the plain-GAN arm's, infogan_gan_seeds.json)",
         config=model.InfoGANConfig,
         train_and_save=experiments.train_seed,
-        figures=experiments.seed_figures,
     ),
 ]

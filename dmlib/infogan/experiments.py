@@ -60,7 +60,6 @@ __all__ = [
     "predict_c1",
     "read_seed_study",
     "shape_measures",
-    "seed_figures",
     "sweep",
     "train",
     "train_and_save",
@@ -382,34 +381,14 @@ def mutual_information_curve(name: str) -> dict[str, np.ndarray]:
     return read_history(name)
 
 
-def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
-    """The paper's MNIST figures beside ours, computed from the shipped checkpoints ``load`` returns.
+def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
+    """The paper's MNIST claims judged on the mean over each arm's seed study (goals fixed before the runs):
+    the 5 % error, L_I near H(c1) = ln 10, each factor's |ρ| with the code that took it; for the plain GAN,
+    a c1 far from a classifier (> 0.5 error) and a low L_I (its Q reads c1 from detached features only).
+    One seed is one draw, so the shipped checkpoint's own figures are shown in the notebook, not judged.
 
     Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
     """
-    infogan = load("infogan")
-    info_error = evaluate_c1(infogan.networks["DQ"])["error"]
-    li_info = float(np.mean(read_history("infogan")["L_I"][-100:]))
-    corr = code_factor_correlations(infogan.networks["G"])
-    rho = {f: abs(corr["rho"][code][f]) for f, code in corr["assignment"].items()}
-    rows = [
-        ("c1 as classifier: shipped seed's test error", "0.05", info_error, "<= 0.05"),
-        ("Fig. 1: L_I at the end of training (nats)", "2.30", li_info, ">= 2.2"),
-        (
-            f"Fig. 2: |Spearman rho| rotation vs {corr['assignment']['rotation']}",
-            "shown",
-            rho["rotation"],
-            ">= 0.9",
-        ),
-        (f"Fig. 2: |Spearman rho| width vs {corr['assignment']['width']}", "shown", rho["width"], ">= 0.9"),
-    ]
-    return [Figure("InfoGAN", *row) for row in rows]
-
-
-def seed_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
-    """The paper's claims judged on the mean over each arm's seeds (goals fixed before the runs): the 5 %
-    error, L_I near H(c1) = ln 10, each factor's |ρ| with the code that took it; for the plain GAN, a c1
-    far from a classifier (> 0.5 error) and a low L_I (its Q reads c1 from detached features only)."""
     info, gan = read_seed_study("infogan").values(), read_seed_study("infogan_gan").values()
     n, n_gan = len(info), len(gan)
 
