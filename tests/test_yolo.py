@@ -467,13 +467,15 @@ def test_table2_figures_judge_each_step_by_its_paired_interval_beside_the_papers
     rows = {a: {s: {"map50": 0.5 + 0.01 * i + o + 0.001 * s * i, "recall": 0.7 - 0.01 * i + o}
                 for s, o in offsets.items()} for i, a in enumerate(arms)}  # fmt: skip
     monkeypatch.setattr(experiments, "read_path_results", lambda: rows)
-    figures = {f.name.split(",")[0]: f for f in experiments.path_figures(None)}
-    assert list(figures) == [f"path: +{a} step" for a in arms[1:]]
-    bn, anchors = figures["path: +bn step"], figures["path: +anchors step"]
+    figures = {f.name.split()[1]: f for f in experiments.path_figures(None)}  # "path: +bn mAP gain, …"
+    assert list(figures) == [f"+{a}" for a in arms[1:]]
+    bn, anchors = figures["+bn"], figures["+anchors"]
+    assert "recall gain" in anchors.name
+    assert bn.name.endswith("mAP gain, 95% CI low (3 seeds)")
     assert bn.ours == pytest.approx(0.011 - 4.303 * 0.001 / 3**0.5, abs=1e-4)  # gains .010, .011, .012
     assert bn.met
     assert bn.paper_value == "+0.024"  # 65.8 − 63.4 points, not the column's 65.8
     assert anchors.ours == pytest.approx(-0.01)  # on recall (−0.01 for every seed), as the paper argues
     assert anchors.paper_value == "+0.070"
     assert not anchors.met
-    assert figures["path: +priors step"].paper_value == "+0.048"  # 74.4 − 69.6: not from 69.2
+    assert figures["+priors"].paper_value == "+0.048"  # 74.4 − 69.6: not from 69.2

@@ -472,6 +472,6 @@ def path_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: AR
         metric, paper = (
             ("recall", PAPER_ANCHOR_RECALL_GAIN) if arm == "anchors" else ("mAP", PAPER_STEP_GAIN[arm] / 100)
         )
-        name = f"path: +{arm} step, {metric} gain, 95% CI low ({len(gain.differences)} seeds)"
+        name = f"path: +{arm} {metric} gain, 95% CI low ({len(gain.differences)} seeds)"
         figures.append(Figure("YOLOv2", name, f"{paper:+.3f}", gain.low, "> 0"))
     return figures
