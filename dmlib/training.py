@@ -43,7 +43,16 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data import DataFileError, data_dir, record_in_manifest, sha256_of, verify_if_shipped
+from .data import (
+    DataFileError,
+    data_dir,
+    merge_row,
+    read_json,
+    record_in_manifest,
+    results_path,
+    sha256_of,
+    verify_if_shipped,
+)
 
 __all__ = [
     "CheckpointError",
@@ -52,6 +61,7 @@ __all__ = [
     "Recipe",
     "Trained",
     "autocast",
+    "bf16_active",
     "checkpoint_dir",
     "config_from_sidecar",
     "cpu_supports_bf16",
@@ -65,6 +75,8 @@ __all__ = [
     "progress",
     "progress_enabled",
     "read_history",
+    "read_seed_study",
+    "record_seed",
     "round_to_shipped",
     "run_training",
     "save_checkpoint",
@@ -118,8 +130,12 @@ def autocast(device: torch.device, bf16: bool) -> contextlib.AbstractContextMana
 
     Never forced on a CPU without native bf16 (there it is 2–4× slower) nor on CUDA (float32 there).
     """
-    enabled = bf16 and device.type == "cpu" and cpu_supports_bf16()
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=enabled)
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16_active(device, bf16))
+
+
+def bf16_active(device: torch.device, bf16: bool) -> bool:
+    """Whether :func:`autocast` computes in bfloat16 here: asked for, on a CPU with native bf16."""
+    return bf16 and device.type == "cpu" and cpu_supports_bf16()
 
 
 def optimiser_step(optimiser: torch.optim.Optimizer, loss: torch.Tensor, clip: float | None = None) -> None:
@@ -355,6 +371,39 @@ def ship(
         history=trained.history,
         folder=folder,
     )
+
+
+def record_seed(
+    study: str,
+    trained: Trained,
+    config: Any,
+    measure: Callable[[dict[str, nn.Module]], Mapping[str, Any]],
+    folder: Path | None = None,
+) -> Path:
+    """Add ``config.seed``'s row to seed study ``study`` (``data/results/STUDY_seeds.json``); no checkpoint.
+
+    The networks are rounded to float16 first, as :func:`ship` rounds them, so a seed's row describes
+    the weights a shipped checkpoint of that seed would hold. The row is ``measure(networks)`` plus the
+    wall time, the precision training computed in, the command, the machine and the config. Rows merge
+    by seed under a lock, so seeds can train in separate processes.
+    """
+    round_to_shipped(trained)
+    bf16 = bf16_active(default_device(), getattr(config, "bf16", False))
+    row = {
+        **measure(trained.networks),
+        "wall_time_s": round(trained.wall_time_s, 1),
+        "precision": "bfloat16 autocast" if bf16 else "float32",
+        "command": training_command(),
+        "machine": machine_description(),
+        "config": dataclasses.asdict(config),
+    }
+    return merge_row(results_path(f"{study}_seeds", folder), (str(config.seed),), row)
+
+
+def read_seed_study(study: str, command: str, folder: Path | None = None) -> dict[int, dict]:
+    """Seed study ``study``'s rows by seed; ``command`` (``… --seed S``) is named if the file is missing."""
+    rows = read_json(results_path(f"{study}_seeds", folder), f"{command} --ship")
+    return {int(seed): row for seed, row in rows.items()}
 
 
 class CheckpointError(RuntimeError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +16,9 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import spearmanr
 
+from .. import training
 from ..checks import check_tensor
-from ..data import load_mnist, merge_row, read_json, results_path
+from ..data import load_mnist
 from ..figures import Figure
 from ..training import (
     Pretrained,
@@ -26,14 +26,12 @@ from ..training import (
     autocast,
     default_device,
     evaluation_cache,
-    machine_description,
     optimiser_step,
     read_history,
-    round_to_shipped,
+    record_seed,
     run_training,
     seed_everything,
     ship,
-    training_command,
 )
 from .model import (
     Codes,
@@ -165,28 +163,22 @@ def train_seed(config: InfoGANConfig, folder: Path | None = None) -> str:
     """Train one arm with ``config.seed`` and add that seed's row to the arm's seed study; no checkpoint.
 
     InfoGAN's rows go to ``infogan_seeds``, the plain-GAN arm's (``lambda_info=0``) to
-    ``infogan_gan_seeds``. The weights are rounded to float16 first, as a shipped checkpoint's are,
-    so every row — the shipped seed's included — describes the same kind of weights. Rows merge into
-    one file per arm, so seeds can train in separate processes. This is what
-    ``python -m dmlib train infogan_seeds`` runs.
+    ``infogan_gan_seeds``; the weights are rounded to float16 first, as a shipped checkpoint's are
+    (:func:`dmlib.training.record_seed`). This is what ``python -m dmlib train infogan_seeds`` runs.
     """
-    trained = train(config)
-    round_to_shipped(trained)
-    return str(_record_seed(trained, config, folder))
+    return str(_record_seed(train(config), config, folder))
 
 
 def _record_seed(trained: Trained, config: InfoGANConfig, folder: Path | None) -> Path:
-    corr = code_factor_correlations(trained.networks["G"])
-    row = {
-        **{k: round(v, 4) for k, v in _metrics(trained).items()},
-        "rho": {code: {f: round(r, 4) for f, r in rs.items()} for code, rs in corr["rho"].items()},
-        "assignment": corr["assignment"],
-        "wall_time_s": round(trained.wall_time_s, 1),
-        "command": training_command(),
-        "machine": machine_description(),
-        "config": asdict(config),
-    }
-    return merge_row(results_path(f"{checkpoint_name(config)}_seeds", folder), (str(config.seed),), row)
+    def measure(networks: dict) -> dict:
+        corr = code_factor_correlations(networks["G"])
+        return {
+            **{k: round(v, 4) for k, v in _metrics(trained).items()},
+            "rho": {code: {f: round(r, 4) for f, r in rs.items()} for code, rs in corr["rho"].items()},
+            "assignment": corr["assignment"],
+        }
+
+    return record_seed(checkpoint_name(config), trained, config, measure, folder)
 
 
 def read_seed_study(arm: str = "infogan", folder: Path | None = None) -> dict[int, dict]:
@@ -200,8 +192,7 @@ def read_seed_study(arm: str = "infogan", folder: Path | None = None) -> dict[in
     command = "python -m dmlib train infogan_seeds --seed S" + (
         " --lambda-info 0" if arm == "infogan_gan" else ""
     )
-    rows = read_json(results_path(f"{arm}_seeds", folder), f"{command} --ship")
-    return {int(seed): row for seed, row in rows.items()}
+    return training.read_seed_study(arm, command, folder)
 
 
 # ---------------------------------------------------------------------------------------------

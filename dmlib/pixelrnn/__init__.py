@@ -35,4 +35,14 @@ RECIPES = [
         defaults=overrides,
     )
     for name, overrides in experiments.CHECKPOINTS.items()
+] + [
+    Recipe(
+        name=f"{name}_seeds",
+        help=f"seed study (PR-024): train {name} with --seed S and add its test bits/dim to "
+        f"data/results/{name}_seeds.json",
+        config=PixelRNNConfig,
+        train_and_save=experiments.train_seed,
+        defaults=experiments.CHECKPOINTS[name],
+    )
+    for name in experiments.SEED_STUDIES
 ]

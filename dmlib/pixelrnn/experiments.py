@@ -42,6 +42,8 @@ from ..training import (
     autocast,
     default_device,
     optimiser_step,
+    read_seed_study,
+    record_seed,
     run_training,
     seed_everything,
     ship,
@@ -51,6 +53,7 @@ from .models import PixelRNNConfig, build_model
 __all__ = [
     "CHECKPOINTS",
     "PAPER_NLL",
+    "SEED_STUDIES",
     "PowerLaw",
     "bits_per_dim",
     "build",
@@ -61,8 +64,10 @@ __all__ = [
     "load_data",
     "nll_nats",
     "paper_figures",
+    "read_seeds",
     "train",
     "train_and_save",
+    "train_seed",
 ]
 
 PATCH = 8
@@ -325,6 +330,37 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
     name = checkpoint_name(config)
     ship(name, trained, config, measure, folder)
     return name
+
+
+# The 256-way models whose report rows are judged on a mean over seeds (``train NAME_seeds --seed S``).
+SEED_STUDIES = ("pixelcnn_mnist8", "pixelcnn_rgb")
+
+
+def train_seed(config: PixelRNNConfig, folder: Path | None = None) -> str:
+    """Train with ``config.seed`` and add its full-test NLL and bits/dim (float16 weights) to the model's
+    seed study (``pixelcnn_mnist8_seeds``, …); no checkpoint. What ``train pixelcnn_mnist8_seeds`` runs.
+    """
+    trained = train(config, folder)
+    test = load_data(config.data, "test")
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        nats = evaluate_nll(networks["model"], test)
+        return {
+            "test_nll_nats": round(nats, 4),
+            "test_bits_per_dim": round(bits_per_dim(nats, test[0].numel()), 5),
+        }
+
+    return str(record_seed(checkpoint_name(config), trained, config, measure, folder))
+
+
+def read_seeds(name: str, folder: Path | None = None) -> dict[int, dict]:
+    """Seed study ``name`` (one of :data:`SEED_STUDIES`), rows by seed: test NLL and bits/dim.
+
+    Taught in notebooks/03_pixelrnn.ipynb §10 Results beside the paper.
+    """
+    if name not in SEED_STUDIES:
+        raise ValueError(f"name must be one of {SEED_STUDIES}, got {name!r}")
+    return read_seed_study(name, f"python -m dmlib train {name}_seeds --seed S", folder)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,13 @@ RECIPES = [
         checkpoints={"yolov2": {}},
     ),
     Recipe(
+        name="yolov2_seeds",
+        help="seed study (PR-023): train the shipped detector's recipe with --seed S and add its test "
+        "mAP to data/results/yolov2_seeds.json",
+        config=experiments.YOLOConfig,
+        train_and_save=experiments.train_seed,
+    ),
+    Recipe(
         name="yolov2_path",
         help="PR-023 Table 2 in miniature: one detector per step of the path, same budget",
         config=experiments.YOLOConfig,
@@ -47,5 +54,12 @@ RECIPES = [
         figures=yolo9000.paper_figures,
         build=yolo9000.build,
         checkpoints={"yolo9000": {}, "yolo9000_detection_only": {"joint": False}},
+    ),
+    Recipe(
+        name="yolo9000_seeds",
+        help="seed study (PR-023): train mini YOLO9000 with --seed S and add its row to "
+        "data/results/yolo9000_seeds.json (--no-joint: the detection-only arm's)",
+        config=yolo9000.YOLO9000Config,
+        train_and_save=yolo9000.train_seed,
     ),
 ]

@@ -39,6 +39,8 @@ from ..training import (
     evaluation_cache,
     machine_description,
     optimiser_step,
+    read_seed_study,
+    record_seed,
     run_training,
     seed_everything,
     ship,
@@ -64,6 +66,7 @@ __all__ = [
     "paper_figures",
     "path_config",
     "path_figures",
+    "read_detector_seeds",
     "read_path_results",
     "reestimate_batchnorm",
     "resolution_table",
@@ -73,6 +76,7 @@ __all__ = [
     "train",
     "train_and_save",
     "train_path",
+    "train_seed",
     "truths_as_corners",
     "validation_map",
 ]
@@ -343,6 +347,27 @@ def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
 
     ship("yolov2", trained, config, measure, folder)
     return "yolov2"
+
+
+def train_seed(config: YOLOConfig, folder: Path | None = None) -> str:
+    """Train the detector with ``config.seed`` and add its test mAP and recall (float16 weights, test
+    canvases of seed 0) to the ``yolov2`` seed study; no checkpoint. What ``train yolov2_seeds`` runs.
+    """
+    trained = train(config)
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        scores = evaluate_detector(networks["model"], trained.tensors["anchors"])
+        return {"test_map50": round(scores["map"], 4), "test_recall": round(scores["recall"], 4)}
+
+    return str(record_seed("yolov2", trained, config, measure, folder))
+
+
+def read_detector_seeds(folder: Path | None = None) -> dict[int, dict]:
+    """The detector's seed study (the shipped recipe, seeds 0, 1, …): test mAP@0.5 and recall by seed.
+
+    Taught in notebooks/02_yolo9000.ipynb §7 Training the digit detector.
+    """
+    return read_seed_study("yolov2", "python -m dmlib train yolov2_seeds --seed S", folder)
 
 
 def train_path(config: YOLOConfig, folder: Path | None = None) -> str:

@@ -43,6 +43,8 @@ from ..training import (
     default_device,
     evaluation_cache,
     optimiser_step,
+    read_seed_study,
+    record_seed,
     run_training,
     seed_everything,
     ship,
@@ -67,6 +69,8 @@ __all__ = [
     "paper_figures",
     "train",
     "train_and_save",
+    "train_seed",
+    "read_seeds",
 ]
 
 DIGIT_SYNSETS = (
@@ -358,24 +362,50 @@ def build(config: YOLO9000Config) -> dict[str, nn.Module]:
     return {"model": build_model(config)}
 
 
-def train_and_save(config: YOLO9000Config, folder: Path | None = None) -> str:
-    """Train, evaluate the shipped (float16) weights and save the checkpoint."""
-    trained = train(config)
-    anchors = trained.tensors["anchors"]
+def _measure(anchors: torch.Tensor) -> Callable[[dict[str, nn.Module]], dict[str, float]]:
+    """What a checkpoint's sidecar and a seed's row record: test mAP@0.5 on all, boxed and unboxed fine
+    classes, and the unboxed mAP of the chance baseline (shuffled labels)."""
 
     def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
         scores = evaluate_joint(networks["model"], anchors)
         chance = evaluate_joint(networks["model"], anchors, shuffle_labels=True)
         return {
-            "test_map50_unboxed": scores["map_unboxed"],
-            "test_map50_boxed": scores["map_boxed"],
-            "test_map50_all": scores["map"],
-            "chance_map50_unboxed": chance["map_unboxed"],
+            "test_map50_unboxed": round(scores["map_unboxed"], 6),
+            "test_map50_boxed": round(scores["map_boxed"], 6),
+            "test_map50_all": round(scores["map"], 6),
+            "chance_map50_unboxed": round(chance["map_unboxed"], 6),
         }
 
+    return measure
+
+
+def train_and_save(config: YOLO9000Config, folder: Path | None = None) -> str:
+    """Train, evaluate the shipped (float16) weights and save the checkpoint."""
+    trained = train(config)
     name = checkpoint_name(config)
-    ship(name, trained, config, measure, folder)
+    ship(name, trained, config, _measure(trained.tensors["anchors"]), folder)
     return name
+
+
+def train_seed(config: YOLO9000Config, folder: Path | None = None) -> str:
+    """Train one arm with ``config.seed`` and add its row to the arm's seed study (``yolo9000_seeds``, or
+    ``yolo9000_detection_only_seeds`` with ``--no-joint``); no checkpoint. What ``train yolo9000_seeds`` runs.
+    """
+    trained = train(config)
+    return str(
+        record_seed(checkpoint_name(config), trained, config, _measure(trained.tensors["anchors"]), folder)
+    )
+
+
+def read_seeds(arm: str, folder: Path | None = None) -> dict[int, dict]:
+    """An arm's seed study (``"yolo9000"`` or ``"yolo9000_detection_only"``), rows by seed.
+
+    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
+    """
+    if arm not in ("yolo9000", "yolo9000_detection_only"):
+        raise ValueError(f"arm must be 'yolo9000' or 'yolo9000_detection_only', got {arm!r}")
+    flag = "" if arm == "yolo9000" else " --no-joint"
+    return read_seed_study(arm, f"python -m dmlib train yolo9000_seeds --seed S{flag}", folder)
 
 
 def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
