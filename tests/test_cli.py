@@ -107,3 +107,27 @@ def test_train_writes_a_run_folder_and_leaves_data_alone(tmp_path, monkeypatch):
     assert json.loads((run / "pixelcnn.json").read_text())["config"]["steps"] == 2
     assert {p: p.read_bytes() for p in shipped} == shipped
     assert (data.data_dir() / "MANIFEST.sha256").read_bytes() == manifest
+
+
+def test_a_seed_study_run_adds_its_row_and_writes_no_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = [
+        "train",
+        "pixelcnn_rgb_seeds",
+        "--seed",
+        "4",
+        "--steps",
+        "2",
+        "--hidden",
+        "6",
+        "--out-hidden",
+        "6",
+    ]
+    assert main(argv) == 0
+    run = tmp_path / "runs" / "pixelcnn_rgb_seeds"
+    assert not any((run / "checkpoints").iterdir())
+    rows = json.loads((run / "results" / "pixelcnn_rgb_seeds.json").read_text())
+    assert list(rows) == ["4"]
+    assert rows["4"]["command"].startswith("python -m dmlib")  # this process's command line
+    assert rows["4"]["config"]["data"] == "colour_patches"  # the shipped model's settings, one flag changed
+    assert rows["4"]["test_bits_per_dim"] > 0

@@ -306,3 +306,16 @@ def test_power_law_fit_recovers_a_known_curve_and_the_steps_to_a_target():
         experiments.fit_power_law(steps, -truth(steps))
     with pytest.raises(ValueError, match="≥ 4 points"):
         experiments.fit_power_law(steps[:3], truth(steps[:3]))
+
+
+def test_the_256_way_models_are_judged_on_the_mean_of_their_seeds(monkeypatch):
+    with pytest.raises(ValueError, match="one of"):
+        experiments.read_seeds("pixelcnn")  # the binarized models have no seed study
+    rows = {0: {"test_bits_per_dim": 1.1}, 1: {"test_bits_per_dim": 1.3}, 2: {"test_bits_per_dim": 1.8}}
+    monkeypatch.setattr(experiments, "read_seeds", lambda name: rows)
+    monkeypatch.setattr(experiments, "independent_pixel_bits", lambda data: {"mnist8": 1.5}[data])
+    (figure,) = experiments.paper_figures(None, "pixelcnn_mnist8")  # no checkpoint is loaded
+    assert figure.name == "pixelcnn_mnist8: test bits/dim, mean of 3 seeds"
+    assert (figure.ours, figure.goal, figure.met) == (pytest.approx(1.4), "< 1.500", True)
+    rows[2]["test_bits_per_dim"] = 2.4  # one bad seed pulls the mean over the no-context baseline
+    assert not experiments.paper_figures(None, "pixelcnn_mnist8")[0].met

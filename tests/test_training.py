@@ -197,3 +197,31 @@ def test_every_shipped_checkpoint_has_a_recipe_and_a_log():
     assert shipped == recipes
     missing_logs = sorted(n for n in shipped if not (training.checkpoint_dir() / f"{n}.log.csv").is_file())
     assert missing_logs == []
+
+
+def test_record_seed_measures_the_float16_weights_and_merges_rows_by_seed(tmp_path, monkeypatch):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Config:
+        seed: int
+        bf16: bool = True
+
+    monkeypatch.setattr(training, "cpu_supports_bf16", lambda: False)  # asked for, not computed in
+    folder = tmp_path / "checkpoints"
+    for seed in (2, 0):  # separate processes in practice
+        net = torch.nn.Linear(1, 1)
+        with torch.no_grad():
+            net.weight.fill_(1 / 3)
+        trained = training.Trained({"net": net}, {"step": [0]}, 2.04)
+        training.record_seed(
+            "toy", trained, Config(seed), lambda nets: {"w": nets["net"].weight.item()}, folder
+        )
+    rows = training.read_seed_study("toy", "python -m dmlib train toy_seeds --seed S", folder)
+    assert list(rows) == [0, 2]  # ordered by seed
+    assert rows[2]["w"] == torch.tensor(1 / 3).half().item()  # measured after rounding to float16
+    assert rows[2]["config"] == {"seed": 2, "bf16": True}
+    assert (rows[0]["wall_time_s"], rows[0]["precision"]) == (2.0, "float32")
+    assert (tmp_path / "results" / "toy_seeds.json").is_file()
+    with pytest.raises(training.DataFileError, match="train other_seeds --seed S --ship"):
+        training.read_seed_study("other", "python -m dmlib train other_seeds --seed S", folder)

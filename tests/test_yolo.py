@@ -479,3 +479,40 @@ def test_table2_figures_judge_each_step_by_its_paired_interval_beside_the_papers
     assert anchors.paper_value == "+0.070"
     assert not anchors.met
     assert figures["+priors"].paper_value == "+0.048"  # 74.4 − 69.6: not from 69.2
+
+
+def test_detector_figure_is_the_mean_of_its_seeds(monkeypatch):
+    from dmlib.yolo import experiments
+
+    rows = {0: {"test_map50": 0.97}, 1: {"test_map50": 0.95}, 2: {"test_map50": 0.80}}
+    monkeypatch.setattr(experiments, "read_detector_seeds", lambda: rows)
+    detector, ops = experiments.paper_figures(None)
+    assert "mean of 3 seeds" in detector.name
+    assert (detector.ours, detector.met) == (pytest.approx(0.9067, abs=1e-4), True)
+    rows[2]["test_map50"] = 0.70
+    assert not experiments.paper_figures(None)[0].met
+    assert ops.ours == pytest.approx(5.58, abs=0.01)
+
+
+def test_yolo9000_claims_are_paired_intervals_over_the_seeds_both_arms_have(monkeypatch):
+    from dmlib.yolo import yolo9000
+
+    with pytest.raises(ValueError, match="arm"):
+        yolo9000.read_seeds("yolov2")
+
+    def row(unboxed, chance):
+        return {"test_map50_unboxed": unboxed, "chance_map50_unboxed": chance}
+
+    studies = {
+        "yolo9000": {0: row(0.15, 0.01), 1: row(0.13, 0.02), 2: row(0.17, 0.01), 3: row(0.0, 0.5)},
+        "yolo9000_detection_only": {0: row(0.07, 0.0), 1: row(0.06, 0.0), 2: row(0.07, 0.0)},
+    }  # seed 3 has no detection-only partner: left out of both
+    monkeypatch.setattr(yolo9000, "read_seeds", studies.get)
+    alone, chance = yolo9000.paper_figures(None)
+    assert alone.name.endswith("det.-only, CI low (3 seeds)")
+    assert "chance" in chance.name
+    # joint − detection-only per seed: 0.08, 0.07, 0.10 → mean 0.0833, sd 0.01528
+    assert alone.ours == pytest.approx(0.08333 - 4.3027 * 0.015275 / 3**0.5, abs=1e-4)
+    assert alone.met
+    # joint − its own shuffled-label chance: 0.14, 0.11, 0.16
+    assert chance.ours == pytest.approx(0.13667 - 4.3027 * 0.025166 / 3**0.5, abs=1e-4)

@@ -418,8 +418,16 @@ def paper_figures(
     """Checkpoint ``name``'s test likelihood beside the paper's figure (first ``n_test`` images).
 
     ``stored=True`` takes the full-test NLL that ``train`` wrote into the sidecar instead of recomputing
-    it (the notebook's recap: minutes of evaluation for the recurrent models otherwise).
+    it (the notebook's recap: minutes of evaluation for the recurrent models otherwise). The 256-way
+    models (:data:`SEED_STUDIES`) are judged on the mean bits/dim of their seed study instead, against
+    the goal fixed before their runs: context must beat no context (:func:`independent_pixel_bits`).
     """
+    if name in SEED_STUDIES:
+        bpd = [row["test_bits_per_dim"] for row in read_seeds(name).values()]
+        paper = "3.14 CIFAR" if name == "pixelcnn_rgb" else "n/a"
+        baseline = independent_pixel_bits(CHECKPOINTS[name]["data"])
+        return [Figure("PixelRNN", f"{name}: test bits/dim, mean of {len(bpd)} seeds", paper,
+                       float(np.mean(bpd)), f"< {baseline:.3f}")]  # fmt: skip
     pretrained = load(name)
     model = pretrained.networks["model"]
     test = load_data(model.config.data, "test")[:n_test]
@@ -427,10 +435,5 @@ def paper_figures(
     if name in PAPER_NLL:
         return [Figure("PixelRNN", f"{name}: binarized MNIST test NLL (nats)", f"{PAPER_NLL[name]:.2f}",
                        nats, f"<= {PAPER_NLL[name]}")]  # fmt: skip
-    if name == "gatedpixelcnn":
-        return [Figure("PixelRNN", "gatedpixelcnn: binarized MNIST test NLL (nats)", "n/a",
-                       nats, f"<= {PAPER_NLL['pixelcnn']}")]  # fmt: skip
-    bpd = bits_per_dim(nats, test[0].numel())
-    paper = "3.14 CIFAR" if name == "pixelcnn_rgb" else "n/a"
-    baseline = independent_pixel_bits(model.config.data)  # the goal: context must beat no context
-    return [Figure("PixelRNN", f"{name}: test bits/dim (256-way softmax)", paper, bpd, f"< {baseline:.3f}")]
+    return [Figure("PixelRNN", f"{name}: binarized MNIST test NLL (nats)", "n/a",
+                   nats, f"<= {PAPER_NLL['pixelcnn']}")]  # fmt: skip

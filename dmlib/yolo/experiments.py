@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -466,18 +467,19 @@ def resolution_table(
     return rows
 
 
-def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:
-    """The detector's test mAP and Darknet-19's operation count beside the paper's figures.
+def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
+    """The detector's test mAP, mean over its seed study, and Darknet-19's operation count (one
+    deterministic count) beside the paper's figures. The mAP goal (≥ 0.9) was fixed before the runs.
 
     Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
     """
-    pretrained = load("yolov2")
-    scores = evaluate_detector(pretrained.networks["model"], pretrained.tensors["anchors"])
+    maps = [row["test_map50"] for row in read_detector_seeds().values()]
     ops = count_ops(Darknet19(), 224) / 1e9
     return [
-        Figure("YOLOv2", "digit canvases test mAP@0.5 (paper: VOC07 416)", "0.768", scores["map"], ">= 0.9"),
+        Figure("YOLOv2", f"digit test mAP@0.5, mean of {len(maps)} seeds (paper: VOC07)",
+               "0.768", float(np.mean(maps)), ">= 0.9"),
         Figure("YOLOv2", "Darknet-19 operations at 224 (billions)", "5.58", ops, "<= 5.585"),
-    ]
+    ]  # fmt: skip
 
 
 # The paper's Table 2 gain (VOC 2007 mAP, points) for each step our arms add, read between its own columns
