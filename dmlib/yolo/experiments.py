@@ -366,7 +366,7 @@ def train_seed(config: YOLOConfig, folder: Path | None = None) -> str:
 def read_detector_seeds(folder: Path | None = None) -> dict[int, dict]:
     """The detector's seed study (the shipped recipe, seeds 0, 1, …): test mAP@0.5 and recall by seed.
 
-    Taught in notebooks/02_yolo9000.ipynb §7 Training the digit detector.
+    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
     """
     return read_seed_study("yolov2", "python -m dmlib train yolov2_seeds --seed S", folder)
 

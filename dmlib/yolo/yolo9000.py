@@ -414,7 +414,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     mAP@0.5 beats the detection-only arm's and chance (the same model with shuffled labels), each on the
     low end of the 95 % interval of the paired difference (seeds both arms have).
 
-    Taught in notebooks/02_yolo9000.ipynb §11 Joint training.
+    Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
     """
     joint, alone = read_seeds("yolo9000"), read_seeds("yolo9000_detection_only")
     seeds = sorted(set(joint) & set(alone))
