@@ -111,18 +111,7 @@ def test_train_writes_a_run_folder_and_leaves_data_alone(tmp_path, monkeypatch):
 
 def test_a_seed_study_run_adds_its_row_and_writes_no_checkpoint(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    argv = [
-        "train",
-        "pixelcnn_rgb_seeds",
-        "--seed",
-        "4",
-        "--steps",
-        "2",
-        "--hidden",
-        "6",
-        "--out-hidden",
-        "6",
-    ]
+    argv = "train pixelcnn_rgb_seeds --seed 4 --steps 2 --hidden 6 --out-hidden 6".split()
     assert main(argv) == 0
     run = tmp_path / "runs" / "pixelcnn_rgb_seeds"
     assert not any((run / "checkpoints").iterdir())

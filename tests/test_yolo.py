@@ -500,11 +500,11 @@ def test_yolo9000_claims_are_paired_intervals_over_the_seeds_both_arms_have(monk
     with pytest.raises(ValueError, match="arm"):
         yolo9000.read_seeds("yolov2")
 
-    def row(unboxed, chance):
-        return {"test_map50_unboxed": unboxed, "chance_map50_unboxed": chance}
+    def row(unboxed, chance, boxed=0.6):
+        return {"test_map50_unboxed": unboxed, "chance_map50_unboxed": chance, "test_map50_boxed": boxed}
 
     studies = {
-        "yolo9000": {0: row(0.15, 0.01), 1: row(0.13, 0.02), 2: row(0.17, 0.01), 3: row(0.0, 0.5)},
+        "yolo9000": {0: row(0.15, 0.01), 1: row(0.13, 0.02), 2: row(0.17, 0.01, 0.5), 3: row(0.0, 0.5)},
         "yolo9000_detection_only": {0: row(0.07, 0.0), 1: row(0.06, 0.0), 2: row(0.07, 0.0)},
     }  # seed 3 has no detection-only partner: left out of both
     monkeypatch.setattr(yolo9000, "read_seeds", studies.get)
@@ -516,3 +516,5 @@ def test_yolo9000_claims_are_paired_intervals_over_the_seeds_both_arms_have(monk
     assert alone.met
     # joint − its own shuffled-label chance: 0.14, 0.11, 0.16
     assert chance.ours == pytest.approx(0.13667 - 4.3027 * 0.025166 / 3**0.5, abs=1e-4)
+    boxed = yolo9000.joint_gains(studies["yolo9000"], studies["yolo9000_detection_only"])["boxed"]
+    assert boxed.differences == pytest.approx((0.0, 0.0, -0.1))  # joint − detection-only on the boxed classes

@@ -310,12 +310,9 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
     return Trained({"model": model.eval().cpu()}, history, wall, results={"best_step": best["step"]})
 
 
-def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
-    """Train, evaluate on the full test set and write the checkpoint; return its name.
-
-    With ``validation``, the sidecar also records the shipped (best) model's validation NLL and step.
-    """
-    trained = train(config, folder)
+def _measure(config: PixelRNNConfig, trained: Trained) -> Callable[[dict[str, nn.Module]], dict[str, float]]:
+    """What a checkpoint's sidecar and a seed's row record: the full-test NLL and bits/dim; with
+    ``validation``, also the shipped (best) model's validation NLL and step."""
     test = load_data(config.data, "test")
     held = _training_digits(config)[1] if config.validation else None  # no second training-set load otherwise
 
@@ -327,8 +324,14 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
                            best_step=trained.results["best_step"])  # fmt: skip
         return metrics
 
+    return measure
+
+
+def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
+    """Train, evaluate on the full test set and write the checkpoint; return its name."""
+    trained = train(config, folder)
     name = checkpoint_name(config)
-    ship(name, trained, config, measure, folder)
+    ship(name, trained, config, _measure(config, trained), folder)
     return name
 
 
@@ -341,16 +344,7 @@ def train_seed(config: PixelRNNConfig, folder: Path | None = None) -> str:
     seed study (``pixelcnn_mnist8_seeds``, …); no checkpoint. What ``train pixelcnn_mnist8_seeds`` runs.
     """
     trained = train(config, folder)
-    test = load_data(config.data, "test")
-
-    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
-        nats = evaluate_nll(networks["model"], test)
-        return {
-            "test_nll_nats": round(nats, 4),
-            "test_bits_per_dim": round(bits_per_dim(nats, test[0].numel()), 5),
-        }
-
-    return str(record_seed(checkpoint_name(config), trained, config, measure, folder))
+    return str(record_seed(checkpoint_name(config), trained, config, _measure(config, trained), folder))
 
 
 def read_seeds(name: str, folder: Path | None = None) -> dict[int, dict]:

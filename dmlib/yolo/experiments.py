@@ -337,30 +337,29 @@ def build(config: YOLOConfig) -> dict[str, nn.Module]:
     return {"model": build_detector(config)}
 
 
+def _measure(anchors: torch.Tensor) -> Callable[[dict[str, nn.Module]], dict[str, float]]:
+    """What a checkpoint's sidecar and a seed's row record: test mAP@0.5 and recall (canvas seed 0)."""
+
+    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
+        scores = evaluate_detector(networks["model"], anchors)
+        return {"test_map50": round(scores["map"], 4), "test_recall": round(scores["recall"], 4)}
+
+    return measure
+
+
 def train_and_save(config: YOLOConfig, folder: Path | None = None) -> str:
     """Train ``yolov2``, evaluate the shipped (float16) weights on the test canvases, save."""
     trained = train(config)
-
-    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
-        scores = evaluate_detector(networks["model"], trained.tensors["anchors"])
-        return {"test_map50": scores["map"], "test_recall": scores["recall"],
-                "images_per_s": scores["images_per_s"]}  # fmt: skip
-
-    ship("yolov2", trained, config, measure, folder)
+    ship("yolov2", trained, config, _measure(trained.tensors["anchors"]), folder)
     return "yolov2"
 
 
 def train_seed(config: YOLOConfig, folder: Path | None = None) -> str:
-    """Train the detector with ``config.seed`` and add its test mAP and recall (float16 weights, test
-    canvases of seed 0) to the ``yolov2`` seed study; no checkpoint. What ``train yolov2_seeds`` runs.
+    """Train the detector with ``config.seed`` and add its test mAP and recall (float16 weights) to the
+    ``yolov2`` seed study; no checkpoint. What ``train yolov2_seeds`` runs.
     """
     trained = train(config)
-
-    def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
-        scores = evaluate_detector(networks["model"], trained.tensors["anchors"])
-        return {"test_map50": round(scores["map"], 4), "test_recall": round(scores["recall"], 4)}
-
-    return str(record_seed("yolov2", trained, config, measure, folder))
+    return str(record_seed("yolov2", trained, config, _measure(trained.tensors["anchors"]), folder))
 
 
 def read_detector_seeds(folder: Path | None = None) -> dict[int, dict]:
