@@ -18,7 +18,7 @@ REAL = data.data_dir()
 @pytest.fixture
 def shipped(tmp_path, monkeypatch):
     """A throw-away copy of data/ (the PixelCNN checkpoints, the results, the manifest)."""
-    for rel in ("MANIFEST.sha256", "results/yolov2_path.json", "results/hallucination.json"):
+    for rel in ("MANIFEST.sha256", "results/yolov2_path_1000steps.json", "results/hallucination.json"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REAL / rel, tmp_path / rel)
     for path in (REAL / "checkpoints").glob("*pixelcnn.*"):
@@ -43,10 +43,10 @@ def _edit_json(path, change, record=False):
 def test_a_modified_results_file_is_refused_with_the_command_that_rebuilds_it(shipped):
     from dmlib.yolo import experiments
 
-    assert experiments.read_path_results()  # the copy reads fine
-    _edit_json(shipped / "results/yolov2_path.json", lambda rows: {**rows, "edited": True})
-    with pytest.raises(DataFileError, match="yolov2_path.json.*sha256.*train yolov2_path --seed S --ship"):
-        experiments.read_path_results()
+    assert experiments.read_path_results(1000)  # the copy reads fine
+    _edit_json(shipped / "results/yolov2_path_1000steps.json", lambda rows: {**rows, "edited": True})
+    with pytest.raises(DataFileError, match="yolov2_path_1000steps.json.*sha256.*train yolov2_path --seed S --steps 1000 --ship"):
+        experiments.read_path_results(1000)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_rows_merged_by_parallel_runs_all_survive_with_a_true_manifest():
     assert all(by_seed == {str(s): {"seed": s} for s in range(50)} for by_seed in rows.values())
     assert data.read_json(data.results_path("merge_test"), "-")  # the manifest vouches for the final bytes
     data._manifest.cache_clear()
-    for rel in ("results/yolov2_path.json", "results/hallucination.json"):  # other entries kept
+    for rel in ("results/yolov2_path_1000steps.json", "results/hallucination.json"):  # other entries kept
         assert data.data_file(rel)
 
 

@@ -341,8 +341,8 @@ def test_a_few_training_steps_run_and_the_path_file_is_written(tmp_path):
     )
     for seed in (1, 0):  # separate processes in practice: rows merge by arm and seed
         written = experiments.train_path(replace(config, seed=seed), tmp_path / "checkpoints")
-    rows = experiments.read_path_results(tmp_path / "checkpoints")
-    assert written.endswith("yolov2_path.json")
+    rows = experiments.read_path_results(steps=2, folder=tmp_path / "checkpoints")
+    assert written.endswith("yolov2_path_2steps.json")  # one table per budget
     assert list(rows) == ["yolo"]
     assert list(rows["yolo"]) == [0, 1]
     row = rows["yolo"][0]

@@ -11,7 +11,7 @@ instead of SGD; no ImageNet pre-training (the digits are learnt from scratch); b
 
 ``python -m dmlib train yolov2_path`` trains the arms of a miniature Table 2 — each the previous
 arm plus one of the paper's steps, every arm with the same budget — and writes their test mAP and
-recall to ``data/results/yolov2_path.json``.
+recall to ``data/results/yolov2_path_<steps>steps.json``, one table per budget.
 """
 
 from __future__ import annotations
@@ -147,7 +147,12 @@ PATH_LABELS = {
     "passthrough": "+ passthrough",
     "multiscale": "+ multi-scale",
 }
-PATH_STEPS = 1000
+PATH_STEPS = 4000  # the shipped detector's budget; at 1000 steps every arm's curve was still rising
+
+
+def _path_table(steps: int) -> str:
+    """The name of the Table 2 results for a budget of ``steps`` per arm (one table per budget)."""
+    return f"yolov2_path_{steps}steps"
 MULTISCALE_SIZES = (128, 160, 192, 224)
 
 
@@ -377,7 +382,7 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
     canvas-seed-1 test canvases, the validation curve, wall time and config. Rows merge into the
     results file by arm and seed, so arms and seeds can train in separate processes.
     """
-    path = results_path("yolov2_path", folder)
+    path = results_path(_path_table(config.steps), folder)
     for arm in config.arms.split(","):
         arm_config = path_config(arm, config)
         trained = train(arm_config)
@@ -394,12 +399,13 @@ def train_path(config: YOLOConfig, folder: Path | None = None) -> str:
     return str(path)
 
 
-def read_path_results(folder: Path | None = None) -> dict[str, dict[int, dict]]:
-    """The Table 2 rows recorded so far: ``{arm: {seed: row}}``, arms in the paper's order.
+def read_path_results(steps: int = PATH_STEPS, folder: Path | None = None) -> dict[str, dict[int, dict]]:
+    """The Table 2 rows recorded so far at a budget of ``steps``: ``{arm: {seed: row}}``, arms in the paper's order.
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
-    rows = read_json(results_path("yolov2_path", folder), "python -m dmlib train yolov2_path --seed S --ship")
+    command = f"python -m dmlib train yolov2_path --seed S --steps {steps} --ship"
+    rows = read_json(results_path(_path_table(steps), folder), command)
     return {arm: {int(seed): row for seed, row in rows[arm].items()} for arm in PATH_ARMS if arm in rows}
 
 
