@@ -464,10 +464,14 @@ def test_table2_figures_judge_each_step_by_its_paired_interval_beside_the_papers
 
     arms = ["yolo", "bn", "anchors", "priors", "passthrough", "multiscale"]
     offsets = {0: 0.0, 1: 0.02, 2: -0.01}  # what a seed does to every arm, removed by pairing
-    rows = {a: {s: {"map50": 0.5 + 0.01 * i + o + 0.001 * s * i, "recall": 0.7 - 0.01 * i + o}
-                for s, o in offsets.items()} for i, a in enumerate(arms)}  # fmt: skip
+    flat = [[step, 0.5] for step in range(200, experiments.PATH_STEPS + 1, 200)]
+    rows = {a: {s: {"map50": 0.5 + 0.01 * i + o + 0.001 * s * i, "recall": 0.7 - 0.01 * i + o,
+                    "validation_curve": flat} for s, o in offsets.items()} for i, a in enumerate(arms)}  # fmt: skip
     monkeypatch.setattr(experiments, "read_path_results", lambda: rows)
-    figures = {f.name.split()[1]: f for f in experiments.path_figures(None)}  # "path: +bn mAP gain, …"
+    plateau, *steps = experiments.path_figures(None)
+    assert "rise before the first lr drop" in plateau.name
+    assert (plateau.ours, plateau.met) == (0.0, True)
+    figures = {f.name.split()[1]: f for f in steps}  # "path: +bn mAP gain, …"
     assert list(figures) == [f"+{a}" for a in arms[1:]]
     bn, anchors = figures["+bn"], figures["+anchors"]
     assert "recall gain" in anchors.name
@@ -479,6 +483,22 @@ def test_table2_figures_judge_each_step_by_its_paired_interval_beside_the_papers
     assert anchors.paper_value == "+0.070"
     assert not anchors.met
     assert figures["+priors"].paper_value == "+0.048"  # 74.4 − 69.6: not from 69.2
+
+
+def test_plateau_rise_compares_the_last_eighth_before_the_first_decay_with_a_quarter_earlier():
+    from dmlib.yolo import experiments
+
+    def curve(offset):  # a climb at the full rate, then the jump the decays bring
+        return [[t, (t / 1000) ** 2 / 100 + offset if t <= 3000 else 1.0] for t in range(200, 4001, 200)]
+
+    by_seed = {0: {"validation_curve": curve(0.01)}, 1: {"validation_curve": curve(-0.01)}}
+    # checks 2600, 2800, 3000 against 1600, 1800, 2000; nothing after the decay at 3000
+    rise = (2.6**2 + 2.8**2 + 3**2 - 1.6**2 - 1.8**2 - 2**2) / 300
+    assert experiments.plateau_rise(by_seed, 4000) == pytest.approx(rise)
+    by_seed[1]["validation_curve"] = [[t, m + 0.5] for t, m in curve(-0.01)]  # a better seed moves the mean, not the rise
+    assert experiments.plateau_rise(by_seed, 4000) == pytest.approx(rise)
+    with pytest.raises(ValueError, match="no check"):
+        experiments.plateau_rise({0: {"validation_curve": [[4000, 0.9]]}}, 4000)
 
 
 def test_detector_figure_is_the_mean_of_its_seeds(monkeypatch):
