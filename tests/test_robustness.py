@@ -45,7 +45,8 @@ def test_a_modified_results_file_is_refused_with_the_command_that_rebuilds_it(sh
 
     assert experiments.read_path_results(1000)  # the copy reads fine
     _edit_json(shipped / "results/yolov2_path_1000steps.json", lambda rows: {**rows, "edited": True})
-    with pytest.raises(DataFileError, match="yolov2_path_1000steps.json.*sha256.*train yolov2_path --seed S --steps 1000 --ship"):
+    rebuild = "train yolov2_path --seed S --steps 1000 --ship"
+    with pytest.raises(DataFileError, match=f"yolov2_path_1000steps.json.*sha256.*{rebuild}"):
         experiments.read_path_results(1000)
 
 

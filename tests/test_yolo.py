@@ -466,10 +466,11 @@ def test_table2_figures_judge_each_step_by_its_paired_interval_beside_the_papers
     offsets = {0: 0.0, 1: 0.02, 2: -0.01}  # what a seed does to every arm, removed by pairing
     flat = [[step, 0.5] for step in range(200, experiments.PATH_STEPS + 1, 200)]
     rows = {a: {s: {"map50": 0.5 + 0.01 * i + o + 0.001 * s * i, "recall": 0.7 - 0.01 * i + o,
-                    "validation_curve": flat} for s, o in offsets.items()} for i, a in enumerate(arms)}  # fmt: skip
+                    "validation_curve": flat}
+                for s, o in offsets.items()} for i, a in enumerate(arms)}  # fmt: skip
     monkeypatch.setattr(experiments, "read_path_results", lambda: rows)
     plateau, *steps = experiments.path_figures(None)
-    assert "rise before the first lr drop" in plateau.name
+    assert "full-lr val. mAP rise" in plateau.name
     assert (plateau.ours, plateau.met) == (0.0, True)
     figures = {f.name.split()[1]: f for f in steps}  # "path: +bn mAP gain, …"
     assert list(figures) == [f"+{a}" for a in arms[1:]]
@@ -495,7 +496,8 @@ def test_plateau_rise_compares_the_last_eighth_before_the_first_decay_with_a_qua
     # checks 2600, 2800, 3000 against 1600, 1800, 2000; nothing after the decay at 3000
     rise = (2.6**2 + 2.8**2 + 3**2 - 1.6**2 - 1.8**2 - 2**2) / 300
     assert experiments.plateau_rise(by_seed, 4000) == pytest.approx(rise)
-    by_seed[1]["validation_curve"] = [[t, m + 0.5] for t, m in curve(-0.01)]  # a better seed moves the mean, not the rise
+    # a better seed moves the mean, not the rise
+    by_seed[1]["validation_curve"] = [[t, m + 0.5] for t, m in curve(-0.01)]
     assert experiments.plateau_rise(by_seed, 4000) == pytest.approx(rise)
     with pytest.raises(ValueError, match="no check"):
         experiments.plateau_rise({0: {"validation_curve": [[4000, 0.9]]}}, 4000)
