@@ -57,6 +57,7 @@ from .loss import RegionLossConfig, region_loss
 __all__ = [
     "PAPER_ANCHOR_RECALL_GAIN",
     "PAPER_STEP_GAIN",
+    "LR_DROPS",
     "PATH_ARMS",
     "PLATEAU_RISE",
     "YOLOConfig",
@@ -151,6 +152,7 @@ PATH_LABELS = {
 }
 PATH_STEPS = 4000  # the shipped detector's budget; at 1000 steps every arm's curve was still rising
 MULTISCALE_SIZES = (128, 160, 192, 224)
+LR_DROPS = (0.75, 0.9)  # the learning rate falls tenfold at these fractions of the steps
 
 
 def _path_table(steps: int) -> str:
@@ -220,11 +222,7 @@ def train(config: YOLOConfig) -> Trained:
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
 
     def lr_factor(i: int) -> float:
-        return (
-            min(1.0, (i + 1) / 100)
-            * (0.1 if i >= 0.75 * config.steps else 1.0)
-            * (0.1 if i >= 0.9 * config.steps else 1.0)
-        )
+        return min(1.0, (i + 1) / 100) * 0.1 ** sum(i >= drop * config.steps for drop in LR_DROPS)
 
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lr_factor)
     loss_settings = loss_config(config)
@@ -426,7 +424,7 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
     """
     curves = np.array([row["validation_curve"] for row in by_seed.values()])  # (seeds, checks, 2)
     trained, mean_map = curves[0, :, 0], curves[:, :, 1].mean(0)
-    decay = 0.75 * steps
+    decay = LR_DROPS[0] * steps
 
     def window(end: float) -> np.ndarray:
         return mean_map[(trained > end - steps / 8) & (trained <= end)]
