@@ -7,10 +7,16 @@
    (8-bit 28×28 digits, 256-way softmax, batch 32). dmlib is configured to about the same nominal
    size (h = 64, 7×7 mask-B kernels, 7 blocks); both are compared per step and per nominal multiply-add
    (every convolution counted with its whole kernel, masked taps included).
-2. Training throughput (images/s) of every binary-MNIST model at its recipe's settings.
+2. Training throughput (images/s) of every binary-MNIST model at its recipe's settings; for the Row
+   LSTM and the Diagonal BiLSTM also "before": the same model with its recurrent layers computed as
+   first written (``with_plain_recurrences``), and the multiply-adds of a step's matmuls and convs
+   (``FlopCounterMode``) at this thread's measured float32 matmul rate — the time a step could not
+   go below without fewer multiply-adds or a faster matmul.
 
 A training step is forward, backward and an Adam update; each figure is the median of ``--repeats``
-timed runs of ``--steps`` steps after one warm-up step, with ``torch.set_num_threads(1)``.
+timed runs of ``--steps`` steps after one warm-up step, with ``torch.set_num_threads(1)``. Models
+compared in one table are timed in turns (one run of each, then again), so a busy machine slows
+them alike.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reference_pixelrnn import public_pixelcnn  # noqa: E402
+from reference_pixelrnn import public_pixelcnn, with_plain_recurrences  # noqa: E402
 
 from dmlib.pixelrnn.experiments import CHECKPOINTS, nll_nats  # noqa: E402
 from dmlib.pixelrnn.models import MODEL_NAMES, PixelRNNConfig, build_model  # noqa: E402
@@ -36,7 +43,7 @@ from dmlib.pixelrnn.models import MODEL_NAMES, PixelRNNConfig, build_model  # no
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def seconds_per_step(model: nn.Module, batch: torch.Tensor, loss: Loss, steps: int, repeats: int) -> float:
+def training_step(model: nn.Module, batch: torch.Tensor, loss: Loss) -> Callable[[], None]:
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step() -> None:
@@ -44,14 +51,45 @@ def seconds_per_step(model: nn.Module, batch: torch.Tensor, loss: Loss, steps: i
         loss(model(batch), batch).backward()
         optimiser.step()
 
-    step()  # warm-up
-    times = []
+    return step
+
+
+def seconds_per_step(
+    steps_by_name: dict[str, Callable[[], None]], steps: int, repeats: int
+) -> dict[str, float]:
+    """Median seconds per step of each training step, timed in turns."""
+    times: dict[str, list[float]] = {name: [] for name in steps_by_name}
+    for step in steps_by_name.values():
+        step()  # warm-up
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            step()
-        times.append((time.perf_counter() - start) / steps)
-    return statistics.median(times)
+        for name, step in steps_by_name.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            times[name].append((time.perf_counter() - start) / steps)
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
+
+
+def step_multiply_adds(step: Callable[[], None]) -> int:
+    """Multiply-adds of every matmul and convolution in one training step (forward and backward)."""
+    with FlopCounterMode(display=False) as counter:
+        step()
+    return counter.get_total_flops() // 2
+
+
+def matmul_rate() -> float:
+    """Multiply-adds per second of a float32 matmul on this thread, at a recurrent step's shape."""
+    a, b = torch.randn(2, 64, 66), torch.randn(2, 66, 896)
+    seconds = statistics.median(
+        min(timeit_once(lambda: torch.bmm(a, b)) for _ in range(50)) for _ in range(5)
+    )
+    return a[0].numel() * b.shape[-1] * 2 / seconds
+
+
+def timeit_once(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 def nominal_multiply_adds(model: nn.Module, x: torch.Tensor) -> int:
@@ -82,31 +120,57 @@ def pixelcnn_table(steps: int, repeats: int) -> str:
     x = torch.randint(256, (32, 1, 28, 28), generator=torch.Generator().manual_seed(0)).float() / 255
     torch.manual_seed(0)
     ours = build_model(replace(PixelRNNConfig(**CHECKPOINTS["pixelcnn_mnist8"]), hidden=64, kernel=7))
-    rows = [
-        ("public-size PixelCNN (reference)", public_pixelcnn(), public_loss),
-        ("dmlib PixelCNN, h = 64, 7×7", ours, dmlib_loss),
-    ]
-    measured = [(label, seconds_per_step(m, x, loss, steps, repeats), nominal_multiply_adds(m, x))
-                for label, m, loss in rows]  # fmt: skip
-    reference_ns = measured[0][1] / measured[0][2] * 1e9
+    rows = {
+        "public-size PixelCNN (reference)": (public_pixelcnn(), public_loss),
+        "dmlib PixelCNN, h = 64, 7×7": (ours, dmlib_loss),
+    }
+    seconds = seconds_per_step(
+        {label: training_step(m, x, loss) for label, (m, loss) in rows.items()}, steps, repeats
+    )
+    macs = {label: nominal_multiply_adds(m, x) for label, (m, _) in rows.items()}
+    reference = next(iter(rows))
+    reference_ns = seconds[reference] / macs[reference] * 1e9
     lines = [
         "| batch 32, 8-bit 28×28 | s / step | nominal multiply-adds | ns per multiply-add | vs reference |",
         "|---|---:|---:|---:|---:|",
     ]
-    for label, seconds, macs in measured:
-        ns = seconds / macs * 1e9
-        lines.append(f"| {label} | {seconds:.3f} | {macs / 1e9:.2f} G | {ns:.3f} | {ns / reference_ns:.2f}×|")
+    for label in rows:
+        ns = seconds[label] / macs[label] * 1e9
+        lines.append(
+            f"| {label} | {seconds[label]:.3f} | {macs[label] / 1e9:.2f} G | {ns:.3f}"
+            f" | {ns / reference_ns:.2f}×|"
+        )
     return "\n".join(lines)
 
 
 def throughput_table(steps: int, repeats: int) -> str:
-    lines = ["| binary MNIST model (recipe) | batch | s / step | images / s |", "|---|---:|---:|---:|"]
+    rate = matmul_rate()
+    lines = [
+        "| binary MNIST model (recipe) | batch | before: s / step | s / step | speed-up | images / s"
+        " | matmul multiply-adds | at the matmul rate |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name in MODEL_NAMES:
         config = PixelRNNConfig(**CHECKPOINTS[name])
         torch.manual_seed(0)
         x = (torch.rand(config.batch_size, 1, 28, 28) < 0.2).float()
-        seconds = seconds_per_step(build_model(config), x, dmlib_loss, steps, repeats)
-        lines.append(f"| {name} | {config.batch_size} | {seconds:.3f} | {config.batch_size / seconds:.1f} |")
+        step = training_step(build_model(config), x, dmlib_loss)
+        timed = {"after": step}
+        if name in ("rowlstm", "diagbilstm"):
+            torch.manual_seed(0)
+            timed["before"] = training_step(with_plain_recurrences(build_model(config)), x, dmlib_loss)
+        seconds = seconds_per_step(timed, steps, repeats)
+        macs = step_multiply_adds(step)
+        before = f"{seconds['before']:.3f}" if "before" in seconds else "–"
+        speedup = f"{seconds['before'] / seconds['after']:.2f}×" if "before" in seconds else "–"
+        lines.append(
+            f"| {name} | {config.batch_size} | {before} | {seconds['after']:.3f} | {speedup}"
+            f" | {config.batch_size / seconds['after']:.1f} | {macs / 1e9:.2f} G | {macs / rate:.3f} s |"
+        )
+    lines.append(
+        f"\nfloat32 matmul rate on this thread: {rate / 1e9:.1f} G multiply-adds / s"
+        " (batched 64×66 · 66×896)."
+    )
     return "\n".join(lines)
 
 

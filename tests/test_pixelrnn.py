@@ -1,4 +1,6 @@
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -6,7 +8,7 @@ import torch
 
 from dmlib.pixelrnn import coding, experiments, masks, receptive, sampling
 from dmlib.pixelrnn.experiments import bits_per_dim, independent_pixel_bits, load_data, nll_nats
-from dmlib.pixelrnn.models import MODELS, PixelRNNConfig, build_model, skew, unskew
+from dmlib.pixelrnn.models import MODELS, PixelRNNConfig, _LSTMCell, build_model, skew, unskew
 
 SMALL = {"hidden": 6, "layers": 2, "out_hidden": 12, "image_size": 7}
 
@@ -106,6 +108,49 @@ def _unread_earlier_pixels(model, pixel) -> list[list[int]]:
     earlier = torch.zeros_like(field, dtype=torch.bool)
     earlier[:i], earlier[i, :j] = True, True
     return (earlier & (field == 0)).nonzero().tolist()
+
+
+def _plain_layers():
+    """benchmarks/reference_pixelrnn.py: the recurrent layers as first written (the benchmark's "before")."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "reference_pixelrnn.py"
+    spec = importlib.util.spec_from_file_location("reference_pixelrnn", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["rowlstm", "diagbilstm"])
+@pytest.mark.parametrize(("colours", "height", "width"), [(1, 5, 8), (1, 8, 5), (3, 6, 6)])
+def test_recurrent_layers_compute_the_first_written_function(name, colours, height, width):
+    # The matmul / gather form against one small conv and an autograd LSTM per row or diagonal:
+    # outputs and every gradient, on non-square maps both ways (the skipped cells right of the image).
+    model = _model(name, colours).double()
+    layer = model.rnns[0]
+    plain_name = {"rowlstm": "plain_row_lstm", "diagbilstm": "plain_diagonal_bilstm"}[name]
+    plain = getattr(_plain_layers(), plain_name)
+    x = torch.randn(3, 2 * SMALL["hidden"], height, width, dtype=torch.float64, requires_grad=True)
+    probe = torch.randn(3, SMALL["hidden"], height, width, dtype=torch.float64)
+    results = []
+    for forward in (layer, lambda x: plain(layer, x)):
+        layer.zero_grad()
+        out = forward(x)
+        (grad_x,) = torch.autograd.grad((out * probe).sum(), x, retain_graph=True)
+        (out * probe).sum().backward()
+        results.append([out, grad_x, *(p.grad.clone() for p in layer.parameters())])
+    for fast, reference in zip(*results, strict=True):
+        assert torch.allclose(fast, reference, atol=1e-10)
+
+
+def test_lstm_cell_backward_is_the_derivative_of_its_forward():
+    torch.manual_seed(0)
+    gates = torch.randn(2, 12, 5, dtype=torch.float64, requires_grad=True)  # h = 3
+    cell = torch.randn(2, 3, 5, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(_LSTMCell.apply, (gates, cell))
+    hidden, _ = _LSTMCell.apply(gates, cell)  # only the hidden state used: the cell's gradient is None
+    assert torch.autograd.gradcheck(lambda g, c: _LSTMCell.apply(g, c)[0], (gates, cell))
+    o, f, i, g = gates.detach().chunk(4, dim=1)  # the forward is the LSTM update, order [o, f, i, g]
+    new_cell = torch.sigmoid(f) * cell.detach() + torch.sigmoid(i) * torch.tanh(g)
+    assert torch.allclose(hidden, torch.sigmoid(o) * torch.tanh(new_cell))
 
 
 def test_diagonal_bilstm_reads_every_earlier_pixel_but_the_last_of_the_row_above():

@@ -92,8 +92,12 @@ class MaskedConv2d(nn.Conv2d):
         self.rows, self.cols = kh // 2 + 1, kw if kh > 1 else kw // 2 + 1  # the taps a mask can keep
         self.pad = (kw // 2, self.cols - 1 - kw // 2, kh // 2, 0)  # left, right, top, bottom
 
+    def kept_kernel(self) -> torch.Tensor:
+        """The masked kernel cut to the taps a mask can keep: (out, in, ≤ kh, ≤ kw)."""
+        return (self.weight * self.mask)[:, :, : self.rows, : self.cols]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        kernel = (self.weight * self.mask)[:, :, : self.rows, : self.cols]  # (out, in, ≤ kh, ≤ kw)
+        kernel = self.kept_kernel()
         if kernel.shape[2:] == (1, 1):
             return F.conv2d(x, kernel, self.bias)
         return F.conv2d(F.pad(x, self.pad), kernel, self.bias)
