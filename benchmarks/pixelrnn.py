@@ -80,16 +80,8 @@ def step_multiply_adds(step: Callable[[], None]) -> int:
 def matmul_rate() -> float:
     """Multiply-adds per second of a float32 matmul on this thread, at a recurrent step's shape."""
     a, b = torch.randn(2, 64, 66), torch.randn(2, 66, 896)
-    seconds = statistics.median(
-        min(timeit_once(lambda: torch.bmm(a, b)) for _ in range(50)) for _ in range(5)
-    )
+    seconds = seconds_per_step({"bmm": lambda: torch.bmm(a, b)}, steps=50, repeats=5)["bmm"]
     return a[0].numel() * b.shape[-1] * 2 / seconds
-
-
-def timeit_once(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
 
 
 def nominal_multiply_adds(model: nn.Module, x: torch.Tensor) -> int:
