@@ -8,17 +8,21 @@ same stage-1 networks), their difference per seed removes what the seed does to 
 
 is the 95 % confidence interval for the mean difference (Student's t). "A beats B" is supported
 when the whole interval is above zero.
+
+A learning curve that is still falling at the end of a budget is summarised by a power law,
+loss(t) ≈ a + b·t^(−c): ``a`` is where it levels off, and the law says how many steps a target needs.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
-__all__ = ["Paired", "mean_sd", "paired_interval"]
+__all__ = ["Paired", "PowerLaw", "fit_power_law", "mean_sd", "paired_interval"]
 
 
 def _values(values: Sequence[float], name: str) -> np.ndarray:
@@ -68,3 +72,47 @@ def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95)
     return Paired(
         tuple(differences.tolist()), float(mean), float(mean - half_width), float(mean + half_width), level
     )
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """A falling learning curve ``loss(t) = asymptote + scale · t^(−exponent)`` (:func:`fit_power_law`)."""
+
+    asymptote: float
+    scale: float
+    exponent: float
+
+    def __call__(self, steps: np.ndarray | float) -> np.ndarray:
+        return self.asymptote + self.scale * np.asarray(steps, dtype=float) ** -self.exponent
+
+    def steps_to(self, target: float) -> float:
+        """Training steps at which the curve reaches ``target`` (``inf`` when it never does)."""
+        if target <= self.asymptote:
+            return math.inf
+        return float((self.scale / (target - self.asymptote)) ** (1 / self.exponent))
+
+
+def fit_power_law(steps: Sequence[float], loss: Sequence[float]) -> PowerLaw:
+    """Least-squares fit of ``loss ≈ a + b · steps^(−c)`` (b, c > 0) to a learning curve.
+
+    For a fixed exponent c the model is linear in (a, b), so a and b come from ordinary least
+    squares and only c is searched (bounded, 0.01 … 3), a one-dimensional and deterministic fit.
+    """
+    t, y = np.asarray(steps, dtype=float), np.asarray(loss, dtype=float)
+    if t.ndim != 1 or t.shape != y.shape or len(t) < 4:
+        raise ValueError(
+            f"steps and loss must be equal-length 1-D sequences of ≥ 4 points, got {t.shape}, {y.shape}"
+        )
+    if not (np.isfinite(t).all() and np.isfinite(y).all()) or t.min() <= 0:
+        raise ValueError("steps must be positive and every value finite")
+
+    def solve(c: float) -> tuple[float, float, float]:  # (a, b) by least squares, and the squared error
+        design = np.stack([np.ones_like(t), t**-c], axis=1)
+        (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+        return a, b, float(((design @ (a, b) - y) ** 2).sum())
+
+    exponent = optimize.minimize_scalar(lambda c: solve(c)[2], bounds=(0.01, 3.0), method="bounded").x
+    asymptote, scale, _ = solve(exponent)
+    if scale <= 0:
+        raise ValueError("the curve is not falling: no decreasing power law fits it")
+    return PowerLaw(float(asymptote), float(scale), float(exponent))

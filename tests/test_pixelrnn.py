@@ -2,7 +2,6 @@ import importlib.util
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
@@ -60,6 +59,8 @@ def test_channel_groups_split_each_block_in_thirds():
         (lambda: build_model(PixelRNNConfig(model="wavenet")), "model"),
         (lambda: build_model(PixelRNNConfig(colours=3, levels=2)), "colours"),
         (lambda: build_model(PixelRNNConfig(colours=3, levels=256, hidden=16)), "channels"),
+        (lambda: PixelRNNConfig(stop_at=100), "stop_at"),  # a sitting's end needs --resume
+        (lambda: PixelRNNConfig(stop_at=2000, resume=True), "stop_at"),  # not before the run's end
     ],
 )
 def test_bad_settings_name_the_argument(call, argument):
@@ -289,10 +290,13 @@ def _tiny(**overrides):
 def test_a_resumed_run_ends_where_an_uninterrupted_run_ends(tmp_path):
     from dmlib.pixelrnn import experiments
 
-    straight = experiments.train(_tiny())
-    experiments.train(_tiny(steps=3, resume=True), tmp_path)  # a first sitting, stopped after 3 steps
-    resumed = experiments.train(_tiny(resume=True), tmp_path)  # the second sitting: steps 3, 4, 5
+    straight = experiments.train(_tiny(lr_schedule="cosine"))
+    first = experiments.train(_tiny(lr_schedule="cosine", resume=True, stop_at=3), tmp_path)  # a first sitting
+    assert first.history["step"] == [0, 1, 2]
+    assert torch.load(tmp_path / "pixelcnn.resume.pt", weights_only=True)["next_step"] == 3
+    resumed = experiments.train(_tiny(lr_schedule="cosine", resume=True), tmp_path)  # the second: steps 3, 4, 5
     assert resumed.history["step"] == list(range(6))
+    assert resumed.history["lr"] == pytest.approx(straight.history["lr"])  # the schedule runs to 6 in both
     assert resumed.history["nll_nats"] == pytest.approx(straight.history["nll_nats"])
     for name, value in straight.networks["model"].state_dict().items():
         assert torch.equal(value, resumed.networks["model"].state_dict()[name]), name
@@ -335,22 +339,6 @@ def test_the_cosine_schedule_falls_from_lr_to_a_twentieth():
     assert rates[50] == pytest.approx((2e-3 + 1e-4) / 2)
     assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
     assert experiments._learning_rate(_tiny(), 7) == _tiny().lr
-
-
-def test_power_law_fit_recovers_a_known_curve_and_the_steps_to_a_target():
-    steps = np.arange(1, 23) * 2000.0
-    truth = experiments.PowerLaw(asymptote=85.0, scale=300.0, exponent=0.5)
-    fitted = experiments.fit_power_law(steps, truth(steps))
-    assert fitted.asymptote == pytest.approx(85.0, abs=1e-3)
-    assert fitted.scale == pytest.approx(300.0, rel=1e-3)
-    assert fitted.exponent == pytest.approx(0.5, rel=1e-3)
-    assert truth(truth.steps_to(86.0)) == pytest.approx(86.0)  # (300 / 1)^2 = 90,000 steps
-    assert truth.steps_to(86.0) == pytest.approx(90_000)
-    assert truth.steps_to(84.0) == math.inf  # below the asymptote: never
-    with pytest.raises(ValueError, match="not falling"):
-        experiments.fit_power_law(steps, -truth(steps))
-    with pytest.raises(ValueError, match="≥ 4 points"):
-        experiments.fit_power_law(steps[:3], truth(steps[:3]))
 
 
 def test_the_256_way_models_are_judged_on_the_mean_of_their_seeds(monkeypatch):

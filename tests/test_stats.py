@@ -1,8 +1,9 @@
 import math
 
+import numpy as np
 import pytest
 
-from dmlib.stats import mean_sd, paired_interval
+from dmlib.stats import PowerLaw, fit_power_law, mean_sd, paired_interval
 
 
 def test_mean_sd_uses_the_sample_standard_deviation():
@@ -47,3 +48,19 @@ def test_pairing_removes_what_the_seed_does_to_both_arms():
 def test_bad_inputs_name_the_problem(a, b, match):
     with pytest.raises(ValueError, match=match):
         paired_interval(a, b)
+
+
+def test_power_law_fit_recovers_a_known_curve_and_the_steps_to_a_target():
+    steps = np.arange(1, 23) * 2000.0
+    truth = PowerLaw(asymptote=85.0, scale=300.0, exponent=0.5)
+    fitted = fit_power_law(steps, truth(steps))
+    assert fitted.asymptote == pytest.approx(85.0, abs=1e-3)
+    assert fitted.scale == pytest.approx(300.0, rel=1e-3)
+    assert fitted.exponent == pytest.approx(0.5, rel=1e-3)
+    assert truth(truth.steps_to(86.0)) == pytest.approx(86.0)  # (300 / 1)^2 = 90,000 steps
+    assert truth.steps_to(86.0) == pytest.approx(90_000)
+    assert truth.steps_to(84.0) == math.inf  # below the asymptote: never
+    with pytest.raises(ValueError, match="not falling"):
+        fit_power_law(steps, -truth(steps))
+    with pytest.raises(ValueError, match="≥ 4 points"):
+        fit_power_law(steps[:3], truth(steps[:3]))

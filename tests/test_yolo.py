@@ -503,6 +503,30 @@ def test_plateau_rise_compares_the_last_eighth_before_the_first_decay_with_a_qua
         experiments.plateau_rise({0: {"validation_curve": [[4000, 0.9]]}}, 4000)
 
 
+def test_a_full_rate_fit_finds_the_budget_at_which_the_rule_would_pass():
+    from dmlib.stats import PowerLaw
+
+    error = PowerLaw(asymptote=0.05, scale=20.0, exponent=0.6)  # 1 − mAP at the full rate
+
+    def rows(steps):  # two seeds around the law until the first decay, then the decays' jump
+        curve = [[t, 1 - error(t) if t <= 0.75 * steps else 0.99] for t in range(200, steps + 1, 200)]
+        return {
+            seed: {"validation_curve": [[t, m + sign * 0.01] for t, m in curve]}
+            for seed, sign in ((0, 1), (1, -1))
+        }
+
+    fitted = experiments.full_rate_fit(rows(4000), 4000, first=400)  # the checks after the decay are left out
+    assert (fitted.asymptote, fitted.scale, fitted.exponent) == pytest.approx((0.05, 20.0, 0.6), rel=1e-4)
+    early = experiments.full_rate_fit(rows(4000), 4000, first=400, last=2000)
+    assert early.exponent == pytest.approx(0.6, rel=1e-4)
+    needed = int(experiments.steps_to_converge(error, every=200))
+    assert needed % 1600 == 0
+    # the rule itself, on curves of that budget and of the one before it
+    assert experiments.plateau_rise(rows(needed), needed) < experiments.PLATEAU_RISE
+    assert experiments.plateau_rise(rows(needed - 1600), needed - 1600) >= experiments.PLATEAU_RISE
+    assert experiments.steps_to_converge(error, every=200, most=needed - 1600) == np.inf
+
+
 def test_detector_figure_is_the_mean_of_its_seeds(monkeypatch):
     from dmlib.yolo import experiments
 

@@ -23,15 +23,13 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from scipy import optimize
 from torch import nn
 
 from ..data import binarize, load_mnist
@@ -55,12 +53,10 @@ __all__ = [
     "CHECKPOINTS",
     "PAPER_NLL",
     "SEED_STUDIES",
-    "PowerLaw",
     "bits_per_dim",
     "build",
     "checkpoint_name",
     "evaluate_nll",
-    "fit_power_law",
     "independent_pixel_bits",
     "load_data",
     "nll_nats",
@@ -265,7 +261,8 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
     With ``validation`` the returned model is the one with the best validation NLL (checked every
     ``validate_every`` steps; ``patience`` stops early); with ``resume`` the run continues from
     ``folder/NAME.resume.pt``, which it saves every ``save_minutes`` (model, optimiser, best model,
-    random state) so a long run can span several sittings.
+    random state) so a long run can span several sittings; ``stop_at`` ends a sitting at that step (the
+    schedule still runs to ``steps``), so the best model so far can be shipped while the run goes on.
     """
     generator = seed_everything(config.seed)
     device = default_device()
@@ -283,6 +280,8 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
         else:
             best["stale"] += 1
 
+    done = {"steps": 0}  # steps trained over every sitting, for stop_at
+
     def step(i: int) -> dict[str, float]:
         for group in optimiser.param_groups:
             group["lr"] = _learning_rate(config, i)
@@ -293,6 +292,7 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
             loss = nll_nats(model(batch), batch).mean()  # −log p(x) = −Σ_i log p(x_i | x_<i)
         optimiser_step(optimiser, loss, clip=10.0)
         metrics = {"nll_nats": loss.item(), "lr": optimiser.param_groups[0]["lr"]}
+        done["steps"] = i + 1
         if held is not None:
             if (i + 1) % config.validate_every == 0 or i == config.steps - 1:
                 validate(i)
@@ -305,10 +305,11 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
     start = time.perf_counter()
     model.train()
 
-    def converged() -> bool:  # no better validation NLL for `patience` checks
-        return bool(config.patience) and best["stale"] >= config.patience
+    def stop() -> bool:  # the sitting is over, or no better validation NLL for `patience` checks
+        sitting_over = bool(config.stop_at) and done["steps"] >= config.stop_at
+        return sitting_over or (bool(config.patience) and best["stale"] >= config.patience)
 
-    history = run_training(step, config.steps, desc=name, resumable=resumable, stop=converged)
+    history = run_training(step, config.steps, desc=name, resumable=resumable, stop=stop)
     wall = resumable.seconds if resumable else time.perf_counter() - start
     if held is not None:
         model.load_state_dict(best["model"])
@@ -360,50 +361,6 @@ def read_seeds(name: str, folder: Path | None = None) -> dict[int, dict]:
     if name not in SEED_STUDIES:
         raise ValueError(f"name must be one of {SEED_STUDIES}, got {name!r}")
     return read_seed_study(name, f"python -m dmlib train {name}_seeds --seed S", folder)
-
-
-@dataclass(frozen=True)
-class PowerLaw:
-    """A learning curve ``nll(t) = asymptote + scale · t^(−exponent)``, fitted by :func:`fit_power_law`."""
-
-    asymptote: float
-    scale: float
-    exponent: float
-
-    def __call__(self, steps: np.ndarray | float) -> np.ndarray:
-        return self.asymptote + self.scale * np.asarray(steps, dtype=float) ** -self.exponent
-
-    def steps_to(self, target: float) -> float:
-        """Training steps at which the curve reaches ``target`` (``inf`` when it never does)."""
-        if target <= self.asymptote:
-            return math.inf
-        return float((self.scale / (target - self.asymptote)) ** (1 / self.exponent))
-
-
-def fit_power_law(steps: Sequence[float], nll: Sequence[float]) -> PowerLaw:
-    """Least-squares fit of ``nll ≈ a + b · steps^(−c)`` (b, c > 0) to a learning curve.
-
-    For a fixed exponent c the model is linear in (a, b), so a and b come from ordinary least
-    squares and only c is searched (bounded, 0.01 … 3), a one-dimensional and deterministic fit.
-    """
-    t, y = np.asarray(steps, dtype=float), np.asarray(nll, dtype=float)
-    if t.ndim != 1 or t.shape != y.shape or len(t) < 4:
-        raise ValueError(
-            f"steps and nll must be equal-length 1-D sequences of ≥ 4 points, got {t.shape}, {y.shape}"
-        )
-    if not (np.isfinite(t).all() and np.isfinite(y).all()) or t.min() <= 0:
-        raise ValueError("steps must be positive and every value finite")
-
-    def solve(c: float) -> tuple[float, float, float]:  # (a, b) by least squares, and the squared error
-        design = np.stack([np.ones_like(t), t**-c], axis=1)
-        (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
-        return a, b, float(((design @ (a, b) - y) ** 2).sum())
-
-    exponent = optimize.minimize_scalar(lambda c: solve(c)[2], bounds=(0.01, 3.0), method="bounded").x
-    asymptote, scale, _ = solve(exponent)
-    if scale <= 0:
-        raise ValueError("the curve is not falling: no decreasing power law fits it")
-    return PowerLaw(float(asymptote), float(scale), float(exponent))
 
 
 # The paper's numbers. Binarized MNIST (Table 4, nats): PAPERS.md marks PixelCNN and Row LSTM as

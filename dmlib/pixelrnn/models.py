@@ -63,6 +63,7 @@ class PixelRNNConfig:
     lr_schedule: str = "constant"  # constant | cosine (down to lr / 20 at the last step)
     resume: bool = False  # continue the run saved in the output folder (NAME.resume.pt)
     save_minutes: float = 10.0  # how often a run saves what --resume needs
+    stop_at: int = 0  # with resume: end this sitting at this step, ship the best model so far (0: run on)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -72,8 +73,12 @@ class PixelRNNConfig:
         check_choice(self.lr_schedule, "lr_schedule", ("constant", "cosine"))
         check_positive(self, "colours", "hidden", "out_hidden", "kernel", "image_size", "steps")
         check_positive(self, "batch_size", "lr", "validate_every", "save_minutes")
-        if min(self.validation, self.patience) < 0:
-            raise ValueError(f"validation and patience must be ≥ 0: {self.validation}, {self.patience}")
+        if min(self.validation, self.patience, self.stop_at) < 0:
+            raise ValueError(f"validation, patience, stop_at must be ≥ 0: {self.validation}, {self.patience},"
+                             f" {self.stop_at}")  # fmt: skip
+        if self.stop_at and not (self.resume and self.stop_at < self.steps):
+            raise ValueError(f"stop_at ends a sitting of a --resume run before its {self.steps} steps; "
+                             f"got stop_at={self.stop_at}, resume={self.resume}")  # fmt: skip
         if self.dynamic_binarization and self.data != "binary_mnist":
             raise ValueError("dynamic_binarization applies to data='binary_mnist' only")
         if self.kernel % 2 == 0 or min(self.seed, self.layers) < 0:

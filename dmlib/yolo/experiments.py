@@ -17,6 +17,7 @@ recall to ``data/results/yolov2_path_<steps>steps.json``, one table per budget.
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -31,7 +32,7 @@ from torch import nn
 from ..checks import check_choice, check_fields, check_positive, check_tensor
 from ..data import merge_row, read_json, results_path
 from ..figures import Figure
-from ..stats import Paired, paired_interval
+from ..stats import Paired, PowerLaw, fit_power_law, paired_interval
 from ..training import (
     Pretrained,
     Trained,
@@ -65,6 +66,7 @@ __all__ = [
     "build",
     "build_detector",
     "detect",
+    "full_rate_fit",
     "evaluate_detector",
     "paper_figures",
     "path_config",
@@ -73,6 +75,7 @@ __all__ = [
     "read_detector_seeds",
     "read_path_results",
     "reestimate_batchnorm",
+    "steps_to_converge",
     "resolution_table",
     "step_claim",
     "step_gains",
@@ -422,8 +425,17 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
+    trained, mean_map = _mean_curve(by_seed)
+    return _window_rise(trained, mean_map, steps)
+
+
+def _mean_curve(by_seed: dict[int, dict]) -> tuple[np.ndarray, np.ndarray]:
+    """(steps trained at each check, validation mAP at that check averaged over the seeds)."""
     curves = np.array([row["validation_curve"] for row in by_seed.values()])  # (seeds, checks, 2)
-    trained, mean_map = curves[0, :, 0], curves[:, :, 1].mean(0)
+    return curves[0, :, 0], curves[:, :, 1].mean(0)
+
+
+def _window_rise(trained: np.ndarray, mean_map: np.ndarray, steps: int) -> float:
     decay = LR_DROPS[0] * steps
 
     def window(end: float) -> np.ndarray:
@@ -433,6 +445,36 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
     if not len(late) or not len(early):
         raise ValueError(f"the validation curves have no check in one of the windows before step {decay:.0f}")
     return float(late.mean() - early.mean())
+
+
+def full_rate_fit(by_seed: dict[int, dict], steps: int, first: int, last: float | None = None) -> PowerLaw:
+    """A power law fitted to one arm's validation error, 1 − mAP (mean over seeds), at the full learning
+    rate: the checks from step ``first`` up to the first decay of the ``steps`` run (or up to ``last``).
+
+    Before the first decay the schedule does not depend on the budget (warm-up, then the full rate),
+    so these checks are also the first checks of a longer run with the same seeds: the fit describes
+    how the full-rate phase of any longer budget would go.
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
+    trained, mean_map = _mean_curve(by_seed)
+    end = LR_DROPS[0] * steps if last is None else min(last, LR_DROPS[0] * steps)
+    kept = (trained >= first) & (trained <= end)
+    return fit_power_law(trained[kept], 1 - mean_map[kept])
+
+
+def steps_to_converge(error: PowerLaw, every: int, most: int = 1_000_000) -> float:
+    """The smallest budget at which the full-rate curve ``1 − error`` (checked every ``every`` steps)
+    passes the convergence rule, :func:`plateau_rise` < ``PLATEAU_RISE``; ``inf`` beyond ``most`` steps.
+
+    Budgets are multiples of 8 · ``every``, so each of the rule's windows (an eighth of the budget) holds
+    whole checks.
+    """
+    for steps in range(8 * every, most + 1, 8 * every):
+        trained = np.arange(every, LR_DROPS[0] * steps + 1, every, dtype=float)
+        if _window_rise(trained, 1 - error(trained), steps) < PLATEAU_RISE:
+            return float(steps)
+    return math.inf
 
 
 def step_gains(rows: dict[str, dict[int, dict]]) -> dict[str, Paired]:
