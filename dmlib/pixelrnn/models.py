@@ -270,28 +270,31 @@ def unskew(x: torch.Tensor, width: int) -> torch.Tensor:
 
 
 @functools.lru_cache(maxsize=16)
-def _skewed_order(height: int, width: int) -> tuple[torch.Tensor, torch.Tensor, list[int]]:
+def _skewed_order(height: int, width: int) -> tuple[torch.Tensor, torch.Tensor, list[tuple[int, int]]]:
     """Where :func:`skew` puts each pixel, as gather indices for both directions of the Diagonal BiLSTM.
 
-    Column j of the skewed map (S = W + H − 1 columns) is computed from row max(0, j − W + 1) down: the
-    rows above hold only cells right of the image, whose states no pixel reads (a state reads the
-    cell above and the cell to its left, i.e. the same or a smaller image column).
+    Column j of the skewed map (S = W + H − 1 columns) holds image pixels in rows max(0, j − W + 1) …
+    min(j, H − 1). The cells above them are right of the image: no pixel reads their states (a state
+    reads the cell above and the cell to its left, i.e. the same or a smaller image column). The cells
+    below are left of the image: they are computed once per step, not per image
+    (:meth:`DiagonalBiLSTMLayer.outside`: one state per column).
 
-    Returns ``cells`` (2, N): the pixel each computed cell holds, column by column, top to bottom
-    (1-based, 0 for padding), left-to-right and for the mirrored map; ``pixels`` (2, H·W): each
-    image pixel's place in that list (1-based), the mirrored direction shifted down one row (0 for
-    the top row: nothing); ``rows``: how many cells each column computes.
+    Returns ``cells`` (2, N): the pixel each image cell holds, column by column, top to bottom
+    (1-based), left-to-right and for the mirrored map; ``pixels`` (2, H·W): each image pixel's place
+    in that list (1-based), the mirrored direction shifted down one row (0 for the top row: nothing);
+    ``spans``: each column's first and last image row.
     """
     numbers = torch.arange(1, height * width + 1).view(1, 1, height, width)
     grid = torch.stack([skew(numbers), skew(numbers.flip(3))])[:, 0, 0].transpose(1, 2)  # (2, S, H)
-    first = (torch.arange(grid.shape[1]) - width + 1).clamp(min=0)  # first row each column needs
-    needed = torch.arange(height) >= first[:, None]  # (S, H)
-    cells = grid[:, needed]
+    inside = grid[0] > 0  # (S, H)
+    cells = grid[:, inside]
     place = torch.zeros(grid.shape[1:], dtype=torch.long)
-    place[needed] = torch.arange(1, cells.shape[1] + 1)
+    place[inside] = torch.arange(1, cells.shape[1] + 1)
     place = unskew(place.t()[None, None], width)[0, 0]  # (H, W)
     mirrored_down = F.pad(place.flip(1), (0, 0, 1, 0))[:-1]
-    return cells, torch.stack([place, mirrored_down]).view(2, -1), needed.sum(1).tolist()
+    rows = torch.arange(height).expand_as(inside)
+    spans = [(int(r[m].min()), int(r[m].max())) for r, m in zip(rows, inside, strict=True)]
+    return cells, torch.stack([place, mirrored_down]).view(2, -1), spans
 
 
 class DiagonalBiLSTMLayer(nn.Module):
@@ -304,9 +307,9 @@ class DiagonalBiLSTMLayer(nn.Module):
     right.
 
     The skew is a gather (:func:`_skewed_order`) of the input into a channels-first, column-major
-    layout (C, 2, cells, B); per column, both convs of both directions are one batched matmul. Outside
-    the image the input-to-state gates are 0 and only the state-to-state bias applies, as for
-    :func:`skew` of the input-to-state conv's output.
+    layout (C, 2, cells, B); per column, both convs of both directions are one batched matmul. Left
+    of the image the input-to-state gates are 0 (as for :func:`skew` of the input-to-state conv's
+    output) and only the state-to-state bias applies: those states are the same in every image.
     """
 
     def __init__(self, hidden: int, colours: int):
@@ -318,39 +321,59 @@ class DiagonalBiLSTMLayer(nn.Module):
         self.state_to_state = nn.Conv1d(2 * hidden, 8 * hidden, 2, padding=1, groups=2)
         self.hidden = hidden
 
+    def outside(self, height: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """(state, cell) of the cells left of the image in skewed columns j = −1 … H − 2, shapes (2, h, 1, 1)
+        and (2, h, 1). All cells of one such column hold the same state: they see no input, and the two
+        they read (above, left) are cells of the previous column, equal by the same argument (column −1
+        is the zero start). So one state per column stands for them all.
+        """
+        h = self.hidden
+        taps = self.state_to_state.weight.view(2, 4 * h, h, 2).sum(3)  # above + left: they read one state
+        kernel = torch.cat([self.state_to_state.bias.view(2, 4 * h, 1), taps], dim=2)  # (2, 4h, 1 + h)
+        one = taps.new_ones(2, 1, 1)
+        state, cell = taps.new_zeros(2, h, 1), taps.new_zeros(2, h, 1)
+        columns = [(state.view(2, h, 1, 1), cell)]
+        for _ in range(height - 1):
+            state, cell = _LSTMCell.apply(torch.bmm(kernel, torch.cat([one, state], 1)), cell)
+            columns.append((state.view(2, h, 1, 1), cell))
+        return columns
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, height, width = x.shape
         h = self.hidden
-        cells, pixels, rows = _skewed_order(height, width)
-        # Pixels first, slot 0 the padding: (C + 2, 1 + H·W, B). The two extra channels carry the
-        # input-to-state bias (1 on pixels, 0 on padding) and the state-to-state bias (1 everywhere).
-        ones = x.new_ones(b, 1, height, width)
-        x = F.pad(torch.cat([x, ones], 1).permute(1, 2, 3, 0).reshape(c + 1, -1, b), (0, 0, 1, 0))
-        x = torch.cat([x, x.new_ones(1, 1 + height * width, b)])
-        skewed = x[:, cells.to(x.device)]  # (C + 2, 2, N, B), column-major
-        # One matmul per column and direction: [input, biases, state one row up, state] → 4h gates.
+        cells, pixels, spans = _skewed_order(height, width)
+        # Pixels first, one extra channel of ones for the biases: (C + 1, H·W, B), gathered column-major.
+        x = torch.cat([x, x.new_ones(b, 1, height, width)], 1).permute(1, 2, 3, 0).reshape(c + 1, -1, b)
+        skewed = x[:, cells.to(x.device) - 1]  # (C + 1, 2, N, B)
+        # One matmul per column and direction: [input, 1, state one row up, state one column left] → 4h gates.
         state_taps = self.state_to_state.weight.view(2, 4 * h, h, 2).transpose(2, 3).reshape(2, 4 * h, 2 * h)
+        input_bias = torch.stack([conv.bias for conv in self.input_to_state])  # (2, 4h)
+        biases = input_bias + self.state_to_state.bias.view(2, 4 * h)
         kernel = torch.cat(
-            [
-                torch.stack([conv.kept_kernel()[:, :, 0, 0] for conv in self.input_to_state]),
-                torch.stack([conv.bias for conv in self.input_to_state])[..., None],
-                self.state_to_state.bias.view(2, 4 * h, 1),
-                state_taps,
-            ],
+            [torch.stack([conv.kept_kernel()[:, :, 0, 0] for conv in self.input_to_state]), biases[..., None],
+             state_taps],
             dim=2,
-        )  # (2, 4h, C + 2 + 2h)
-        state = x.new_zeros(2, h, height, b)  # (2, h, rows, B)
-        cell = x.new_zeros(2, h, height * b)
+        )  # (2, 4h, C + 1 + 2h)  # fmt: skip
+        outside = self.outside(height)
+        state, cell = x.new_zeros(2, h, 0, b), x.new_zeros(2, h, 0)  # column −1 has no image cells
+        before = (0, -1)  # the previous column's first and last image row
         columns = []
-        for column_in in skewed.split(rows, dim=2):  # left to right
-            if column_in.shape[2] < state.shape[2]:  # the top row has left the image: drop it
-                above, state, cell = state[:, :, :-1], state[:, :, 1:], cell[..., b:]
-            else:
-                above = F.pad(state, (0, 0, 1, 0))[:, :, :-1]  # row r holds the state of row r − 1
-            inputs = torch.cat([column_in.transpose(0, 1).flatten(2), above.flatten(2), state.flatten(2)], 1)
-            state, cell = _LSTMCell.apply(torch.bmm(kernel, inputs), cell)
+        for j, (column_in, (first, last)) in enumerate(
+            zip(skewed.split([end - start + 1 for start, end in spans], dim=2), spans, strict=True)
+        ):
+            left, left_cell = state[:, :, first - before[0] :], cell[..., (first - before[0]) * b :]
+            if last > before[1]:  # row j enters the image: its left neighbour is outside
+                out_state, out_cell = outside[j]  # column j − 1's
+                left = torch.cat([left, out_state.expand(-1, -1, -1, b)], dim=2)
+                left_cell = torch.cat([left_cell, out_cell.expand(-1, -1, b)], dim=2)
+            above = state[:, :, max(first - 1 - before[0], 0) : last - before[0]]
+            if first == 0:  # the top row reads zeros above
+                above = F.pad(above, (0, 0, 1, 0))
+            inputs = torch.cat([column_in.transpose(0, 1).flatten(2), above.flatten(2), left.flatten(2)], 1)
+            state, cell = _LSTMCell.apply(torch.bmm(kernel, inputs), left_cell)
             columns.append(state)
             state = state.view(2, h, -1, b)
+            before = (first, last)
         out = F.pad(torch.cat(columns, dim=2).view(2, h, -1, b), (0, 0, 1, 0))  # (2, h, 1 + N, B)
         pixels = pixels.to(x.device)
         image = out[0][:, pixels[0]] + out[1][:, pixels[1]]  # (h, H·W, B); right already a row down
