@@ -7,11 +7,12 @@
    (8-bit 28×28 digits, 256-way softmax, batch 32). dmlib is configured to about the same nominal
    size (h = 64, 7×7 mask-B kernels, 7 blocks); both are compared per step and per nominal multiply-add
    (every convolution counted with its whole kernel, masked taps included).
-2. Training throughput (images/s) of every binary-MNIST model at its recipe's settings; for the Row
-   LSTM and the Diagonal BiLSTM also "before": the same model with its recurrent layers computed as
-   first written (``with_plain_recurrences``), and the multiply-adds of a step's matmuls and convs
-   (``FlopCounterMode``) at this thread's measured float32 matmul rate — the time a step could not
-   go below without fewer multiply-adds or a faster matmul.
+2. Training throughput (images/s) of every binary-MNIST model at its recipe's settings (and the
+   recurrent ones also at batch 128); for the Row LSTM and the Diagonal BiLSTM also "before": the
+   same model with its recurrent layers computed as first written (``with_plain_recurrences``), and
+   the multiply-adds of a step's matmuls and convs (``FlopCounterMode``) at this thread's measured
+   float32 matmul rate — the time a step could not go below without fewer multiply-adds or a faster
+   matmul.
 
 A training step is forward, backward and an Adam update; each figure is the median of ``--repeats``
 timed runs of ``--steps`` steps after one warm-up step, with ``torch.set_num_threads(1)``. Models
@@ -142,13 +143,15 @@ def throughput_table(steps: int, repeats: int) -> str:
         " | matmul multiply-adds | at the matmul rate |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in MODEL_NAMES:
-        config = PixelRNNConfig(**CHECKPOINTS[name])
+    recurrent = ("rowlstm", "diagbilstm")
+    runs = [(name, 32) for name in MODEL_NAMES] + [(name, 128) for name in recurrent]  # 128: larger batches
+    for name, batch in runs:
+        config = replace(PixelRNNConfig(**CHECKPOINTS[name]), batch_size=batch)
         torch.manual_seed(0)
         x = (torch.rand(config.batch_size, 1, 28, 28) < 0.2).float()
         step = training_step(build_model(config), x, dmlib_loss)
         timed = {"after": step}
-        if name in ("rowlstm", "diagbilstm"):
+        if name in recurrent:
             torch.manual_seed(0)
             timed["before"] = training_step(with_plain_recurrences(build_model(config)), x, dmlib_loss)
         seconds = seconds_per_step(timed, steps, repeats)
