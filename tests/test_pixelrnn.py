@@ -291,10 +291,14 @@ def test_a_resumed_run_ends_where_an_uninterrupted_run_ends(tmp_path):
     from dmlib.pixelrnn import experiments
 
     straight = experiments.train(_tiny(lr_schedule="cosine"))
-    first = experiments.train(_tiny(lr_schedule="cosine", resume=True, stop_at=3), tmp_path)  # a first sitting
+    first = experiments.train(
+        _tiny(lr_schedule="cosine", resume=True, stop_at=3), tmp_path
+    )  # a first sitting
     assert first.history["step"] == [0, 1, 2]
     assert torch.load(tmp_path / "pixelcnn.resume.pt", weights_only=True)["next_step"] == 3
-    resumed = experiments.train(_tiny(lr_schedule="cosine", resume=True), tmp_path)  # the second: steps 3, 4, 5
+    resumed = experiments.train(
+        _tiny(lr_schedule="cosine", resume=True), tmp_path
+    )  # the second: steps 3, 4, 5
     assert resumed.history["step"] == list(range(6))
     assert resumed.history["lr"] == pytest.approx(straight.history["lr"])  # the schedule runs to 6 in both
     assert resumed.history["nll_nats"] == pytest.approx(straight.history["nll_nats"])
@@ -339,6 +343,26 @@ def test_the_cosine_schedule_falls_from_lr_to_a_twentieth():
     assert rates[50] == pytest.approx((2e-3 + 1e-4) / 2)
     assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
     assert experiments._learning_rate(_tiny(), 7) == _tiny().lr
+
+
+def test_the_binarized_models_are_judged_within_three_nats_of_the_paper(monkeypatch):
+    from types import SimpleNamespace
+
+    from dmlib.pixelrnn import experiments
+
+    monkeypatch.setattr(experiments, "load_data", lambda data, split: torch.zeros(4, 1, 28, 28))
+
+    def load(nats):  # a checkpoint whose sidecar stores its full-test NLL
+        model = SimpleNamespace(config=SimpleNamespace(data="binary_mnist"))
+        return lambda name: SimpleNamespace(
+            networks={"model": model}, sidecar={"metrics": {"test_nll_nats": nats}}
+        )
+
+    (row,) = experiments.paper_figures(load(83.5), "rowlstm", stored=True)
+    assert (row.paper_value, row.goal, row.met) == ("80.54", "<= 83.54", True)
+    assert not experiments.paper_figures(load(83.6), "rowlstm", stored=True)[0].met
+    (gated,) = experiments.paper_figures(load(84.3), "gatedpixelcnn", stored=True)
+    assert (gated.paper_value, gated.goal, gated.met) == ("n/a", "<= 84.30", True)  # the PixelCNN's goal
 
 
 def test_the_256_way_models_are_judged_on_the_mean_of_their_seeds(monkeypatch):
