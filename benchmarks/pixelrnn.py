@@ -23,6 +23,7 @@ them alike.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -40,16 +41,22 @@ from reference_pixelrnn import public_pixelcnn, with_plain_recurrences  # noqa: 
 
 from dmlib.pixelrnn.experiments import CHECKPOINTS, nll_nats  # noqa: E402
 from dmlib.pixelrnn.models import MODEL_NAMES, PixelRNNConfig, build_model  # noqa: E402
+from dmlib.training import autocast, cpu_supports_bf16  # noqa: E402
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def training_step(model: nn.Module, batch: torch.Tensor, loss: Loss) -> Callable[[], None]:
+def training_step(
+    model: nn.Module, batch: torch.Tensor, loss: Loss, bf16: bool = False
+) -> Callable[[], None]:
+    """One training step as ``dmlib train`` takes it: bfloat16 autocast only where asked and native."""
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step() -> None:
         optimiser.zero_grad(set_to_none=True)
-        loss(model(batch), batch).backward()
+        with autocast(torch.device("cpu"), bf16):
+            logits = model(batch)
+        loss(logits.float(), batch).backward()
         optimiser.step()
 
     return step
@@ -78,9 +85,9 @@ def step_multiply_adds(step: Callable[[], None]) -> int:
     return counter.get_total_flops() // 2
 
 
-def matmul_rate() -> float:
-    """Multiply-adds per second of a float32 matmul on this thread, at a recurrent step's shape."""
-    a, b = torch.randn(2, 64, 66), torch.randn(2, 66, 896)
+def matmul_rate(dtype: torch.dtype = torch.float32) -> float:
+    """Multiply-adds per second of a matmul on this thread, at a recurrent step's shape."""
+    a, b = torch.randn(2, 64, 66, dtype=dtype), torch.randn(2, 66, 896, dtype=dtype)
     seconds = seconds_per_step({"bmm": lambda: torch.bmm(a, b)}, steps=50, repeats=5)["bmm"]
     return a[0].numel() * b.shape[-1] * 2 / seconds
 
@@ -136,35 +143,81 @@ def pixelcnn_table(steps: int, repeats: int) -> str:
     return "\n".join(lines)
 
 
+def fused_update_seconds(cells: int, hidden: int) -> float:
+    """Seconds of one LSTM update, forward and backward, fused into one ``torch.compile`` kernel.
+
+    A recurrent step cannot do its updates faster than this without fewer of them: it is the floor
+    that a hand-fused kernel could reach, where eager PyTorch makes a pass over memory per operation.
+    """
+
+    def update(gates: torch.Tensor, cell: torch.Tensor, d_hidden: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        sig = torch.sigmoid(gates[: 3 * hidden])
+        o, f, i = sig.split(hidden)
+        g = torch.tanh(gates[3 * hidden :])
+        tanh_cell = torch.tanh(f * cell + i * g)
+        d_cell = d_hidden * o * (1 - tanh_cell * tanh_cell)
+        d_sig = torch.cat([d_hidden * tanh_cell, d_cell * cell, d_cell * g]) * sig * (1 - sig)
+        return o * tanh_cell, torch.cat([d_sig, d_cell * i * (1 - g * g)]), d_cell * f
+
+    gates = torch.randn(4 * hidden, cells)
+    cell, d_hidden = torch.randn(hidden, cells), torch.randn(hidden, cells)
+    fused = torch.compile(update, dynamic=False)
+    return seconds_per_step({"update": lambda: fused(gates, cell, d_hidden)}, steps=50, repeats=5)["update"]
+
+
 def throughput_table(steps: int, repeats: int) -> str:
-    rate = matmul_rate()
+    bf16 = cpu_supports_bf16()
+    rates = {False: matmul_rate(), True: matmul_rate(torch.bfloat16) if bf16 else math.nan}
     lines = [
-        "| binary MNIST model (recipe) | batch | before: s / step | s / step | speed-up | images / s"
-        " | matmul multiply-adds | at the matmul rate |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| binary MNIST model (recipe) | batch | precision | before: s / step | s / step | speed-up"
+        " | images / s | vs first-written, batch 32 | matmul multiply-adds | at the matmul rate |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     recurrent = ("rowlstm", "diagbilstm")
-    runs = [(name, 32) for name in MODEL_NAMES] + [(name, 128) for name in recurrent]  # 128: larger batches
-    for name, batch in runs:
+    runs = [(name, 32, None) for name in MODEL_NAMES]  # each recipe's own precision
+    runs += [(name, 128, False) for name in recurrent] + [(name, 128, True) for name in recurrent if bf16]
+    first_written: dict[str, float] = {}  # images / s of the first-written layers at batch 32
+    floor = ""
+    for name, batch, bf16_asked in runs:
         config = replace(PixelRNNConfig(**CHECKPOINTS[name]), batch_size=batch)
+        if bf16_asked is not None:
+            config = replace(config, bf16=bf16_asked)
+        in_bf16 = config.bf16 and bf16
         torch.manual_seed(0)
         x = (torch.rand(config.batch_size, 1, 28, 28) < 0.2).float()
-        step = training_step(build_model(config), x, dmlib_loss)
+        step = training_step(build_model(config), x, dmlib_loss, config.bf16)
         timed = {"after": step}
         if name in recurrent:
             torch.manual_seed(0)
-            timed["before"] = training_step(with_plain_recurrences(build_model(config)), x, dmlib_loss)
+            plain = with_plain_recurrences(build_model(config))
+            timed["before"] = training_step(plain, x, dmlib_loss, config.bf16)
         seconds = seconds_per_step(timed, steps, repeats)
+        images = config.batch_size / seconds["after"]
         macs = step_multiply_adds(step)
         before = f"{seconds['before']:.3f}" if "before" in seconds else "–"
         speedup = f"{seconds['before'] / seconds['after']:.2f}×" if "before" in seconds else "–"
+        if name in recurrent and batch == 32:
+            first_written[name] = batch / seconds["before"]
+        versus = f"{images / first_written[name]:.2f}×" if name in first_written else "–"
         lines.append(
-            f"| {name} | {config.batch_size} | {before} | {seconds['after']:.3f} | {speedup}"
-            f" | {config.batch_size / seconds['after']:.1f} | {macs / 1e9:.2f} G | {macs / rate:.3f} s |"
+            f"| {name} | {config.batch_size} | {'bfloat16' if in_bf16 else 'float32'} | {before}"
+            f" | {seconds['after']:.3f} | {speedup} | {images:.1f} | {versus} | {macs / 1e9:.2f} G"
+            f" | {macs / rates[in_bf16]:.3f} s |"
         )
+        if name == "rowlstm" and in_bf16:  # the fastest Row LSTM step this CPU could take
+            updates = config.layers * x.shape[-2]  # one LSTM update per row and layer
+            fused = updates * fused_update_seconds(x.shape[-1] * batch, config.hidden)
+            target = batch / (4 * first_written[name])
+            floor = (
+                f"\nRow LSTM, batch {batch}, bfloat16: 4× first-written images/s is {target:.3f} s / step;"
+                f" its matmuls alone take {macs / rates[True]:.3f} s at the bfloat16 rate, and its {updates}"
+                f" LSTM updates, each fused into one compiled kernel (forward and backward), {fused:.3f} s."
+            )
     lines.append(
-        f"\nfloat32 matmul rate on this thread: {rate / 1e9:.1f} G multiply-adds / s"
-        " (batched 64×66 · 66×896)."
+        "\nmatmul rate on this thread (batched 64×66 · 66×896), multiply-adds / s:"
+        f" float32 {rates[False] / 1e9:.1f} G"
+        + (f", bfloat16 {rates[True] / 1e9:.1f} G." if bf16 else "; no native bfloat16 on this CPU.")
+        + floor
     )
     return "\n".join(lines)
 

@@ -344,7 +344,7 @@ class DiagonalBiLSTMLayer(nn.Module):
         cells, pixels, spans = _skewed_order(height, width)
         # Pixels first, one extra channel of ones for the biases: (C + 1, H·W, B), gathered column-major.
         x = torch.cat([x, x.new_ones(b, 1, height, width)], 1).permute(1, 2, 3, 0).reshape(c + 1, -1, b)
-        skewed = x[:, cells.to(x.device) - 1]  # (C + 1, 2, N, B)
+        skewed = x.index_select(1, cells.to(x.device).flatten() - 1).view(c + 1, 2, -1, b)  # (C + 1, 2, N, B)
         # One matmul per column and direction: [input, 1, state one row up, state one column left] → 4h gates.
         state_taps = self.state_to_state.weight.view(2, 4 * h, h, 2).transpose(2, 3).reshape(2, 4 * h, 2 * h)
         input_bias = torch.stack([conv.bias for conv in self.input_to_state])  # (2, 4h)
@@ -376,7 +376,8 @@ class DiagonalBiLSTMLayer(nn.Module):
             before = (first, last)
         out = F.pad(torch.cat(columns, dim=2).view(2, h, -1, b), (0, 0, 1, 0))  # (2, h, 1 + N, B)
         pixels = pixels.to(x.device)
-        image = out[0][:, pixels[0]] + out[1][:, pixels[1]]  # (h, H·W, B); right already a row down
+        # (h, H·W, B); the right-to-left direction is already a row down (pixels[1])
+        image = out[0].index_select(1, pixels[0]) + out[1].index_select(1, pixels[1])
         return image.permute(2, 0, 1).view(b, h, height, width)
 
 
