@@ -66,8 +66,9 @@ __all__ = [
     "build",
     "build_detector",
     "detect",
-    "full_rate_fit",
     "evaluate_detector",
+    "full_rate_fit",
+    "mean_curve",
     "paper_figures",
     "path_config",
     "path_figures",
@@ -425,12 +426,15 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
-    trained, mean_map = _mean_curve(by_seed)
+    trained, mean_map = mean_curve(by_seed)
     return _window_rise(trained, mean_map, steps)
 
 
-def _mean_curve(by_seed: dict[int, dict]) -> tuple[np.ndarray, np.ndarray]:
-    """(steps trained at each check, validation mAP at that check averaged over the seeds)."""
+def mean_curve(by_seed: dict[int, dict]) -> tuple[np.ndarray, np.ndarray]:
+    """(steps trained at each check, validation mAP at that check averaged over the seeds).
+
+    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    """
     curves = np.array([row["validation_curve"] for row in by_seed.values()])  # (seeds, checks, 2)
     return curves[0, :, 0], curves[:, :, 1].mean(0)
 
@@ -457,7 +461,7 @@ def full_rate_fit(by_seed: dict[int, dict], steps: int, first: int, last: float 
 
     Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
     """
-    trained, mean_map = _mean_curve(by_seed)
+    trained, mean_map = mean_curve(by_seed)
     end = LR_DROPS[0] * steps if last is None else min(last, LR_DROPS[0] * steps)
     kept = (trained >= first) & (trained <= end)
     return fit_power_law(trained[kept], 1 - mean_map[kept])
