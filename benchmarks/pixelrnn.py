@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_pixelrnn import public_pixelcnn, with_plain_recurrences  # noqa: E402
 
 from dmlib.pixelrnn.experiments import CHECKPOINTS, nll_nats  # noqa: E402
-from dmlib.pixelrnn.models import MODEL_NAMES, PixelRNNConfig, build_model  # noqa: E402
+from dmlib.pixelrnn.models import MODEL_NAMES, PixelRNNConfig, _LSTMCell, build_model  # noqa: E402
 from dmlib.training import autocast, cpu_supports_bf16  # noqa: E402
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -151,13 +151,8 @@ def fused_update_seconds(cells: int, hidden: int) -> float:
     """
 
     def update(gates: torch.Tensor, cell: torch.Tensor, d_hidden: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        sig = torch.sigmoid(gates[: 3 * hidden])
-        o, f, i = sig.split(hidden)
-        g = torch.tanh(gates[3 * hidden :])
-        tanh_cell = torch.tanh(f * cell + i * g)
-        d_cell = d_hidden * o * (1 - tanh_cell * tanh_cell)
-        d_sig = torch.cat([d_hidden * tanh_cell, d_cell * cell, d_cell * g]) * sig * (1 - sig)
-        return o * tanh_cell, torch.cat([d_sig, d_cell * i * (1 - g * g)]), d_cell * f
+        hidden, new_cell, saved = _LSTMCell.update(gates, cell)  # dmlib's update, both passes
+        return (hidden, new_cell, *_LSTMCell.gradients(*saved, d_hidden, None))
 
     gates = torch.randn(4 * hidden, cells)
     cell, d_hidden = torch.randn(hidden, cells), torch.randn(hidden, cells)

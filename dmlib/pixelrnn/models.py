@@ -106,6 +106,13 @@ class _LSTMCell(torch.autograd.Function):
     def forward(
         ctx: torch.autograd.function.FunctionCtx, gates: torch.Tensor, cell: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden, new_cell, saved = _LSTMCell.update(gates, cell)
+        ctx.save_for_backward(*saved)
+        return hidden, new_cell
+
+    @staticmethod
+    def update(gates: torch.Tensor, cell: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, tuple]:
+        """(h, c, what :meth:`gradients` needs) of one update; the forward pass as a plain function."""
         gates = gates.to(cell.dtype)
         h = gates.shape[-2] // 4
         sig = torch.sigmoid(gates[..., : 3 * h, :])  # output, forget, input gates
@@ -113,14 +120,24 @@ class _LSTMCell(torch.autograd.Function):
         g = _tanh(gates[..., 3 * h :, :])  # candidate
         new_cell = torch.addcmul(f * cell, i, g)  # c = f ⊙ c′ + i ⊙ g
         tanh_cell = _tanh(new_cell)
-        ctx.save_for_backward(sig, g, cell, tanh_cell)
-        return o * tanh_cell, new_cell  # h = o ⊙ tanh(c)
+        return o * tanh_cell, new_cell, (sig, g, cell, tanh_cell)  # h = o ⊙ tanh(c)
 
     @staticmethod
     def backward(
         ctx: torch.autograd.function.FunctionCtx, d_hidden: torch.Tensor, d_cell: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        sig, g, cell, tanh_cell = ctx.saved_tensors
+        return _LSTMCell.gradients(*ctx.saved_tensors, d_hidden, d_cell)
+
+    @staticmethod
+    def gradients(
+        sig: torch.Tensor,
+        g: torch.Tensor,
+        cell: torch.Tensor,
+        tanh_cell: torch.Tensor,
+        d_hidden: torch.Tensor,
+        d_cell: torch.Tensor | None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(∂L/∂gates, ∂L/∂c′) from what :meth:`update` saved; the backward pass as a plain function."""
         h = g.shape[-2]
         o, f, i = sig.split(h, dim=-2)
         d_gates = sig.new_empty(*sig.shape[:-2], 4 * h, sig.shape[-1])
