@@ -112,6 +112,42 @@ def test_a_few_training_steps_run_and_log():
     assert set(trained.networks) == {"G", "DQ"}
 
 
+def test_a_resumed_run_ends_where_an_uninterrupted_run_ends(tmp_path):
+    tiny = {"batch_size": 8, "validate_every": 2, "bf16": False}
+    straight = experiments.train(InfoGANConfig(steps=6, **tiny))
+    experiments.train(InfoGANConfig(steps=4, resume=True, **tiny), tmp_path)  # the first sitting
+    saved = torch.load(tmp_path / "infogan_seed0.resume.pt", weights_only=True)
+    assert saved["next_step"] == 4
+    resumed = experiments.train(InfoGANConfig(steps=6, resume=True, **tiny), tmp_path)
+    assert resumed.history["step"] == list(range(6))
+    assert resumed.history["d_loss"] == pytest.approx(straight.history["d_loss"], rel=1e-5)
+    assert resumed.results == straight.results
+    for key in ("G", "DQ"):
+        ours, theirs = resumed.networks[key].state_dict(), straight.networks[key].state_dict()
+        for name, tensor in ours.items():
+            torch.testing.assert_close(tensor, theirs[name])
+
+
+def test_validation_keeps_the_best_checked_step():
+    trained = experiments.train(InfoGANConfig(steps=6, batch_size=8, validate_every=2, bf16=False))
+    curve = trained.results["validation_curve"]
+    assert [step for step, _ in curve] == [1, 3, 5]
+    errors = [error for _, error in curve]
+    best = int(np.argmin(errors))
+    assert trained.results["best_step"] == [1, 3, 5][best]
+    logged = trained.history["c1_error_validation"]  # every step: the last check (nan before the first)
+    assert math.isnan(logged[0])
+    assert (logged[1], logged[5]) == (errors[0], errors[2])
+    kept = experiments.evaluate_c1(trained.networks["DQ"], "validation")["error"]
+    assert kept == pytest.approx(errors[best])
+
+
+def test_a_study_at_another_budget_has_its_own_table():
+    assert experiments.study_name(InfoGANConfig()) == "infogan"
+    assert experiments.study_name(InfoGANConfig(steps=5000)) == "infogan_5000steps"
+    assert experiments.study_name(InfoGANConfig(steps=5000, lambda_info=0)) == "infogan_gan_5000steps"
+
+
 def test_negative_lambda_is_rejected():
     with pytest.raises(ValueError, match="lambda_info"):
         experiments.train(InfoGANConfig(lambda_info=-1))
@@ -154,13 +190,14 @@ def test_seed_study_rows_merge_across_runs(tmp_path):
     folder = tmp_path / "checkpoints"
     for seed in (2, 1):  # separate processes in practice: each run adds its row to the same file
         experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=seed), folder)
-    rows = experiments.read_seed_study("infogan", folder)
+    rows = experiments.read_seed_study("infogan", folder, steps=2)  # a 2-step study has its own table
     assert list(rows) == [1, 2]  # ordered by seed
     for seed, row in rows.items():
         assert row["config"]["seed"] == seed
         assert 0.0 <= row["c1_error"] <= 1.0
         assert set(row["rho"]) == {"c2", "c3"}
         assert set(row["assignment"]) == {"rotation", "width"}
+        assert np.asarray(row["confusion"]).sum() == 10_000  # digit × category counts on the test set
 
 
 @pytest.mark.slow
@@ -169,8 +206,8 @@ def test_each_arm_has_its_own_seed_study(tmp_path):
     experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=3, lambda_info=0.0), folder)
     experiments.train_seed(InfoGANConfig(steps=2, batch_size=8, seed=3), folder)
     gan, info = (
-        experiments.read_seed_study("infogan_gan", folder),
-        experiments.read_seed_study("infogan", folder),
+        experiments.read_seed_study("infogan_gan", folder, steps=2),
+        experiments.read_seed_study("infogan", folder, steps=2),
     )
     assert (gan[3]["config"]["lambda_info"], info[3]["config"]["lambda_info"]) == (0.0, 1.0)
     with pytest.raises(ValueError, match="arm"):

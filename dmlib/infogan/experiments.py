@@ -5,6 +5,7 @@ Taught in notebooks/01_infogan.ipynb §6 Training and §7 Results.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -22,8 +23,10 @@ from ..data import load_mnist
 from ..figures import Figure
 from ..training import (
     Pretrained,
+    Resumable,
     Trained,
     autocast,
+    bf16_active,
     default_device,
     evaluation_cache,
     optimiser_step,
@@ -58,6 +61,7 @@ __all__ = [
     "predict_c1",
     "read_seed_study",
     "shape_measures",
+    "study_name",
     "sweep",
     "train",
     "train_and_save",
@@ -69,19 +73,24 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 
-def train(config: InfoGANConfig) -> Trained:
+def train(config: InfoGANConfig, folder: Path | None = None) -> Trained:
     """Train InfoGAN (or the plain-GAN arm when ``lambda_info == 0``) on MNIST-train.
 
     Returns the networks ``G`` and ``DQ`` (eval mode, CPU); the history logs per step the D and G
-    losses and L_I = H(c1) − CE for the categorical code, in nats (Fig. 1).
+    losses and L_I = H(c1) − CE for the categorical code, in nats (Fig. 1). With ``validate_every``
+    the c1 error on the validation digits (labels never reach the GAN) is logged every that many
+    steps and the networks of the best check are returned (``results["best_step"]``); with
+    ``resume`` the run continues from ``folder/NAME_seedS.resume.pt`` (networks, optimisers, random
+    state, best so far), saved every ``save_minutes``, so a long run spans sittings.
     Taught in notebooks/01_infogan.ipynb §6 Training.
     """
     if config.lambda_info < 0:
         raise ValueError(f"lambda_info must be >= 0, got {config.lambda_info}")
     generator = seed_everything(config.seed)
     device = default_device()
-    images, _ = load_mnist("train")
+    images, labels = load_mnist("train")
     data = images.float().div_(255.0).unsqueeze(1).to(device)  # (60000, 1, 28, 28), one copy
+    held = (data[-10_000:], labels[-10_000:].numpy())  # evaluate_c1's validation digits
     del images
     G, DQ = (net.to(device) for net in build(config).values())
     opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1, 0.999))
@@ -117,12 +126,62 @@ def train(config: InfoGANConfig) -> Trained:
             "nll_cont": terms["nll"].item(),
         }
 
+    best = {"error": math.inf, "step": config.steps - 1, "G": None, "DQ": None, "curve": []}
+
+    def validate(i: int) -> None:  # c1's validation error; the best check's networks are kept
+        predicted = predict_c1(DQ, held[0]).numpy()
+        G.train(), DQ.train()
+        error = match_clusters(predicted, held[1], config.n_categories)["error"]
+        best["curve"].append([i, error])
+        if error < best["error"]:
+            kept = {key: copy.deepcopy(net.state_dict()) for key, net in (("G", G), ("DQ", DQ))}
+            best.update(error=error, step=i, **kept)
+
+    def tracked_step(i: int) -> dict[str, float]:
+        metrics = step(i)
+        if config.validate_every:
+            if (i + 1) % config.validate_every == 0 or i == config.steps - 1:
+                validate(i)
+            metrics["c1_error_validation"] = best["curve"][-1][1] if best["curve"] else math.nan  # last check
+        return metrics
+
+    nets, opts = {"G": G, "DQ": DQ}, {"opt_g": opt_g, "opt_d": opt_d}
+    resumable = _resumable(config, folder, nets, opts, generator, best)
     start = time.perf_counter()
     G.train(), DQ.train()
     name = "plain GAN" if plain_gan else "InfoGAN"
-    history = run_training(step, config.steps, desc=f"{name} (λ={config.lambda_info})")
-    wall = time.perf_counter() - start
-    return Trained({"G": G.eval().cpu(), "DQ": DQ.eval().cpu()}, history, wall)
+    desc = f"{name} (λ={config.lambda_info})"
+    history = run_training(tracked_step, config.steps, desc=desc, resumable=resumable)
+    wall = resumable.seconds if resumable else time.perf_counter() - start
+    if best["G"] is not None:
+        G.load_state_dict(best["G"]), DQ.load_state_dict(best["DQ"])
+    results = {"best_step": best["step"], "validation_curve": best["curve"]} if config.validate_every else {}
+    return Trained({"G": G.eval().cpu(), "DQ": DQ.eval().cpu()}, history, wall, results=results)
+
+
+def _resumable(
+    config: InfoGANConfig, folder: Path | None, nets: dict, opts: dict, generator: torch.Generator, best: dict
+) -> Resumable | None:
+    """What ``--resume`` saves and restores: both networks, both optimisers, the code generator, the best
+    check so far. A run resumed with another precision than it started with is refused (one per study)."""
+    if not config.resume:
+        return None
+    precision = "bfloat16" if bf16_active(default_device(), config.bf16) else "float32"
+
+    def state() -> dict:
+        saved = {key: module.state_dict() for key, module in {**nets, **opts}.items()}
+        return {**saved, "generator": generator.get_state(), "best": best, "precision": precision}
+
+    def restore(saved: dict) -> None:
+        if saved["precision"] != precision:
+            raise ValueError(f"the run trained in {saved['precision']}; this machine would use {precision}")
+        for key, module in {**nets, **opts}.items():
+            module.load_state_dict(saved[key])
+        generator.set_state(saved["generator"])
+        best.update(saved["best"])
+
+    path = Path(folder or "runs") / f"{checkpoint_name(config)}_seed{config.seed}.resume.pt"
+    return Resumable(path, state, restore, every_s=60 * config.save_minutes)
 
 
 def checkpoint_name(config: InfoGANConfig) -> str:
@@ -131,13 +190,22 @@ def checkpoint_name(config: InfoGANConfig) -> str:
 
 
 def _metrics(trained: Trained) -> dict[str, float]:
-    """The sidecar's figures: L_I over the last 100 steps, c1's test and validation error."""
+    """The sidecar's figures: L_I over the last 100 steps, c1's test and validation error (and the
+    step validation kept, when the run tracked it)."""
     DQ = trained.networks["DQ"]
+    kept = {"best_step": trained.results["best_step"]} if "best_step" in trained.results else {}
     return {
         "final_L_I": float(np.mean(trained.history["L_I"][-100:])),
         "c1_error": evaluate_c1(DQ)["error"],
         "c1_error_validation": evaluate_c1(DQ, "validation")["error"],
+        **kept,
     }
+
+
+def study_name(config: InfoGANConfig) -> str:
+    """The seed study a run's row joins: ``infogan`` / ``infogan_gan`` at the 2000-step budget, with
+    ``_<steps>steps`` appended for any other budget (so a longer study never overwrites the shorter)."""
+    return checkpoint_name(config) + ("" if config.steps == 2000 else f"_{config.steps}steps")
 
 
 def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
@@ -146,7 +214,7 @@ def train_and_save(config: InfoGANConfig, folder: Path | None = None) -> str:
     An InfoGAN run (λ > 0) also records its seed's row in the seed study (:func:`train_seed`).
     This is what ``python -m dmlib train infogan`` runs.
     """
-    trained = train(config)
+    trained = train(config, folder)
     name = checkpoint_name(config)
     ship(name, trained, config, lambda _: _metrics(trained), folder)
     if config.lambda_info > 0:
@@ -166,7 +234,7 @@ def train_seed(config: InfoGANConfig, folder: Path | None = None) -> str:
     ``infogan_gan_seeds``; the weights are rounded to float16 first, as a shipped checkpoint's are
     (:func:`dmlib.training.record_seed`). This is what ``python -m dmlib train infogan_seeds`` runs.
     """
-    return str(_record_seed(train(config), config, folder))
+    return str(_record_seed(train(config, folder), config, folder))
 
 
 def _record_seed(trained: Trained, config: InfoGANConfig, folder: Path | None) -> Path:
@@ -176,23 +244,31 @@ def _record_seed(trained: Trained, config: InfoGANConfig, folder: Path | None) -
             **{k: round(v, 4) for k, v in _metrics(trained).items()},
             "rho": {code: {f: round(r, 4) for f, r in rs.items()} for code, rs in corr["rho"].items()},
             "assignment": corr["assignment"],
+            "confusion": evaluate_c1(networks["DQ"])["confusion"].tolist(),  # [digit][category], test set
+            **(
+                {"validation_curve": [[int(i), round(e, 4)] for i, e in trained.results["validation_curve"]]}
+                if "validation_curve" in trained.results
+                else {}
+            ),  # fmt: skip
         }
 
-    return record_seed(checkpoint_name(config), trained, config, measure, folder)
+    return record_seed(study_name(config), trained, config, measure, folder)
 
 
-def read_seed_study(arm: str = "infogan", folder: Path | None = None) -> dict[int, dict]:
+def read_seed_study(arm: str = "infogan", folder: Path | None = None, steps: int = 2000) -> dict[int, dict]:
     """An arm's seed study, rows by seed: c1 errors, final L_I, the code × factor ρ table, the assignment.
 
-    ``arm`` is ``"infogan"`` or ``"infogan_gan"`` (the plain-GAN arm).
+    ``arm`` is ``"infogan"`` or ``"infogan_gan"`` (the plain-GAN arm); ``steps`` the training budget
+    of the study (2000, or 5000 as in the official launcher).
     Taught in notebooks/01_infogan.ipynb §7.5 Five seeds.
     """
     if arm not in ("infogan", "infogan_gan"):
         raise ValueError(f"arm must be 'infogan' or 'infogan_gan', got {arm!r}")
-    command = "python -m dmlib train infogan_seeds --seed S" + (
-        " --lambda-info 0" if arm == "infogan_gan" else ""
-    )
-    return training.read_seed_study(arm, command, folder)
+    config = InfoGANConfig(lambda_info=0.0 if arm == "infogan_gan" else 1.0, steps=steps)
+    flags = " --lambda-info 0" if arm == "infogan_gan" else ""
+    flags += "" if steps == 2000 else f" --steps {steps}"
+    command = f"python -m dmlib train infogan_seeds --seed S{flags}"
+    return training.read_seed_study(study_name(config), command, folder)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,10 +55,16 @@ class InfoGANConfig:
     steps: int = 2000
     seed: int = 0
     bf16: bool = False  # float32: the seed study at one precision; --bf16 autocasts where the CPU has it
+    validate_every: int = 0  # steps between c1 validation errors; the best step's networks are kept (0: last)
+    resume: bool = False  # continue the run saved in the output folder (NAME_seedS.resume.pt)
+    save_minutes: float = 10.0  # how often a --resume run saves its state
 
     def __post_init__(self) -> None:
         check_fields(self)
         check_positive(self, "noise_dim", "n_categories", "lr_d", "lr_g", "batch_size", "steps")
+        check_positive(self, "save_minutes")
+        if self.validate_every < 0:
+            raise ValueError(f"validate_every must be ≥ 0 (0: keep the last step), got {self.validate_every}")
         if self.n_continuous < 0 or self.lambda_info < 0 or self.lambda_continuous < 0 or self.seed < 0:
             raise ValueError("n_continuous, lambda_info, lambda_continuous and seed must be ≥ 0")
         if not 0 <= self.beta1 < 1 or not 0 <= self.leaky_slope < 1:
