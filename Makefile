@@ -9,7 +9,9 @@ TORCH  ?= torch==2.13.0
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test bench clean browser-deps
+.PHONY: setup lab test bench clean browser-deps slides
+NBVAL = $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
+	--nbval-sanitize-with notebooks/sanitize.cfg
 
 setup: $(STAMP)
 
@@ -38,15 +40,20 @@ browser-deps:
 	fi
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m ruff check dmlib tests benchmarks notebooks
-	$(BIN)/python -m ruff format --check dmlib tests benchmarks
+	$(BIN)/python -m ruff check dmlib tests benchmarks notebooks tools
+	$(BIN)/python -m ruff format --check dmlib tests benchmarks tools
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
-		--nbval-sanitize-with notebooks/sanitize.cfg notebooks/
+	$(NBVAL) notebooks/
+	# the same checked outputs as another CPU computes them: generic ATen kernels, oneDNN at SSE4.1, one thread
+	ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=SSE41 OMP_NUM_THREADS=1 $(NBVAL) notebooks/
+
+# every talk as a static reveal.js page (outputs, speaker notes, widgets' last state) in site/
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py --out site
 
 # ARGS=--busy keeps every core busy with other processes while the notebooks run
 bench: $(STAMP)
 	$(BIN)/python benchmarks/notebooks.py $(ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-colab site .cache

@@ -26,16 +26,22 @@ BUDGET_S, BUDGET_MB = 120, 1536
 
 
 def run_one(path: Path) -> dict:
-    """Execute ``path`` in a fresh kernel (cwd = its folder); nothing is written back."""
+    """Execute ``path`` in a fresh kernel (cwd = its folder); nothing is written back.
+
+    The cells run through tools/kernel.py (nbval's way: one blocking client), not nbclient, whose
+    widget-cell hang stalled busy runs for minutes; a cell with no kernel message for 300 s is
+    interrupted and run again, and the report says which cells were.
+    """
     import nbformat
-    from nbclient import NotebookClient
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from kernel import run_notebook
 
     notebook = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
-    wall = time.perf_counter() - start
+    run = run_notebook(notebook, path.parent)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"notebook": path.name, "wall_s": round(wall, 1), "peak_mb": round(peak_mb)}
+    return {"notebook": path.name, "wall_s": round(run["seconds"], 1), "peak_mb": round(peak_mb),
+            "retried_cells": run["retried"]}  # fmt: skip
 
 
 def measure(path: Path) -> dict:

@@ -15,7 +15,13 @@ import json
 import sys
 from pathlib import Path
 
-from .course import badges_markdown, presenting_markdown, write_readme_block
+from .course import (
+    badges_markdown,
+    presenting_markdown,
+    repository,
+    write_notebook_first_cells,
+    write_readme_block,
+)
 from .data import DataFileError, data_dir
 from .figures import format_figures
 from .registry import load_pretrained, recipes
@@ -53,7 +59,11 @@ def _parser(table: dict[str, Recipe]) -> argparse.ArgumentParser:
     report.add_argument("--json", action="store_true", help="print JSON instead of a table")
     report.add_argument("--readme", action="store_true", help="also write the table into README.md")
     sub.add_parser("env", help="versions, device and threads")
-    sub.add_parser("badges", help="rewrite README's Binder/Colab table and talk agendas from the notebooks")
+    sub.add_parser(
+        "badges",
+        help="rewrite README's Binder/Colab table, talk agendas and the notebooks' Colab cells "
+        "for the GitHub repository of `git remote get-url origin`",
+    )
     return parser
 
 
@@ -106,9 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in environment_report().items():
                 print(f"{key:<28} {value}")
         elif args.command == "badges":
-            changed = write_readme_block("badges", badges_markdown())
+            repo, source = repository()
+            print(f"badges and Colab cells for {repo}, from {source}")
+            changed = write_readme_block("badges", badges_markdown(repo))
             changed |= write_readme_block("presenting", presenting_markdown())
             print("README.md updated" if changed else "README.md already current")
+            for path in write_notebook_first_cells(repo):
+                print(f"{path}: first cell updated")
     except (ValueError, CheckpointError, DataFileError) as exc:
         print(f"python -m dmlib {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-REPOSITORY = "deep-morning/pr12-week5"  # GitHub owner/name; change it here only
+REPOSITORY = "deep-morning/pr12-week5"  # GitHub owner/name used when the clone has no GitHub remote
 BRANCH = "main"
+COURSE_DIR = "/content/course"  # where the Colab cell clones the course
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,13 +38,45 @@ NOTEBOOKS = (
 )
 
 
-def badges_markdown() -> str:
-    """The README table: one row per notebook with its Binder and Colab badges."""
+_GITHUB_REMOTE = re.compile(r"^(?:https?://|ssh://git@|git@)github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+
+
+def github_repository(url: str) -> str | None:
+    """``owner/name`` from a GitHub remote URL (https, ``git@github.com:`` or ``ssh://``); None otherwise."""
+    match = _GITHUB_REMOTE.match(url.strip())
+    return f"{match[1]}/{match[2]}" if match else None
+
+
+def repository(root: Path = ROOT) -> tuple[str, str]:
+    """The GitHub ``owner/name`` the badges and the Colab cell point at, and where it came from:
+    ``git remote get-url origin`` when that is a GitHub URL (a fork gets its own badges), else
+    :data:`REPOSITORY`."""
+    try:
+        url = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"], capture_output=True,
+                             text=True, timeout=10, check=False).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        url = ""
+    found = github_repository(url) if url else None
+    if found:
+        return found, f"git remote origin ({url.strip()})"
+    return REPOSITORY, "the default in dmlib/course.py (no GitHub remote named origin)"
+
+
+def readme_repository(readme: Path = ROOT / "README.md") -> str:
+    """The ``owner/name`` README's badge table was generated for (tests check the table is current)."""
+    found = re.search(r"colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/", readme.read_text())
+    if not found:
+        raise ValueError(f"{readme} has no Colab badge; run `python -m dmlib badges`")
+    return found[1]
+
+
+def badges_markdown(repo: str = REPOSITORY) -> str:
+    """The README table: one row per notebook with its Binder and Colab badges for GitHub ``repo``."""
     binder = "https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
     colab = "https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
     rows = ["| talk | notebook | Binder | Colab |", "|---|---|---|---|"]
     for nb in NOTEBOOKS:
-        args = {"repo": REPOSITORY, "branch": BRANCH, "path": nb.path}
+        args = {"repo": repo, "branch": BRANCH, "path": nb.path}
         rows.append(
             f"| {nb.talk} | [{nb.title}]({nb.path}) "
             f"| [![Binder](https://mybinder.org/badge_logo.svg)]({binder.format(**args)}) "
@@ -51,25 +85,51 @@ def badges_markdown() -> str:
     return "\n".join(rows)
 
 
-def colab_setup_cell() -> str:
-    """Source of every notebook's first cell: on Colab only, fetch the course and install dmlib.
+def colab_setup_cell(repo: str = REPOSITORY) -> str:
+    """Source of every notebook's first cell: on Colab only, fetch the course and make dmlib importable.
 
-    ``--no-deps`` keeps Colab's own torch and ipywidgets untouched.
-
-
-
+    ``--no-deps`` keeps Colab's own torch and ipywidgets. The editable install serves later kernels and
+    ``!python -m dmlib``; the kernel already running never reads the install's ``.pth`` file, so the
+    clone also goes on its ``sys.path``: dmlib is imported from the clone and finds ``data/`` beside
+    itself, as on a laptop. Running it again (or after a runtime restart) reuses the clone.
+    ``DMLIB_COURSE_URL`` / ``DMLIB_COURSE_DIR`` override where it clones from and to (the Colab-like
+    test clones a local copy).
     """
+    url = f"https://github.com/{repo}"
     return "\n".join(
         [
-            "# On Colab only: fetch the course (for data/) and install dmlib without touching torch.",
+            "# On Colab only: fetch the course (dmlib + data/) and import dmlib from it, torch untouched.",
+            "import os",
             "import sys",
             "",
             'if "google.colab" in sys.modules:',
-            f"    !git clone --depth 1 --branch {BRANCH} https://github.com/{REPOSITORY} /content/course",
-            "    %pip install --quiet --no-deps -e /content/course",
-            "    %cd /content/course/notebooks",
+            f'    course = os.environ.get("DMLIB_COURSE_DIR", "{COURSE_DIR}")',
+            "    if not os.path.isdir(course):",
+            f'        url = os.environ.get("DMLIB_COURSE_URL", "{url}")',
+            f"        !git clone --quiet --depth 1 --branch {BRANCH} {{url}} {{course}}",
+            "    %pip install --quiet --no-deps -e {course}",
+            "    if course not in sys.path:  # this kernel started before the install: add the clone itself",
+            "        sys.path.insert(0, course)",
+            "    %cd {course}/notebooks",
         ]
     )
+
+
+def write_notebook_first_cells(repo: str = REPOSITORY) -> list[str]:
+    """Set every notebook's first code cell to :func:`colab_setup_cell`; the paths that changed."""
+    changed = []
+    for nb in NOTEBOOKS:
+        path = ROOT / nb.path
+        notebook = json.loads(path.read_text())
+        first = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+        source = colab_setup_cell(repo)
+        if "".join(first["source"]) != source:
+            first["source"] = source.splitlines(keepends=True)
+            path.write_text(
+                json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+            )  # as nbformat writes
+            changed.append(nb.path)
+    return changed
 
 
 def write_readme_block(name: str, text: str, readme: Path = ROOT / "README.md") -> bool:

@@ -2,8 +2,11 @@
 
 import json
 import re
+import subprocess
 import tomllib
 from pathlib import Path
+
+import pytest
 
 from dmlib import course
 
@@ -44,7 +47,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_every_badge_points_at_a_notebook_that_exists():
     readme = (ROOT / "README.md").read_text()
-    assert course.badges_markdown() in readme, "run `python -m dmlib badges`"
+    assert course.badges_markdown(course.readme_repository()) in readme, "run `python -m dmlib badges`"
     paths = re.findall(r"/blob/main/(notebooks/[\w.]+)\)", readme)
     assert paths
     assert all((ROOT / p).is_file() for p in paths)
@@ -59,7 +62,36 @@ def test_each_notebook_starts_with_the_colab_cell():
     for nb in course.NOTEBOOKS:
         cells = json.loads((ROOT / nb.path).read_text())["cells"]
         first_code = next(c for c in cells if c["cell_type"] == "code")
-        assert "".join(first_code["source"]) == course.colab_setup_cell(), nb.path
+        assert "".join(first_code["source"]) == course.colab_setup_cell(course.readme_repository()), nb.path
+
+
+@pytest.mark.parametrize(
+    ("url", "repo"),
+    [
+        ("https://github.com/someone/pr12-week5.git", "someone/pr12-week5"),
+        ("https://github.com/someone/pr12-week5", "someone/pr12-week5"),
+        ("git@github.com:some-one/my.course.git", "some-one/my.course"),
+        ("ssh://git@github.com/someone/pr12-week5.git", "someone/pr12-week5"),
+        ("/home/me/pr12-week5", None),
+        ("https://gitlab.com/someone/pr12-week5.git", None),
+    ],
+)
+def test_badges_follow_the_github_remote(url, repo):
+    assert course.github_repository(url) == repo
+
+
+def test_badges_use_the_remote_of_the_clone_or_say_they_fell_back(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert course.repository(tmp_path) == (course.REPOSITORY, course.repository(tmp_path)[1])
+    assert "default" in course.repository(tmp_path)[1]
+    for url in ("git@github.com:fork/course.git", "https://github.com/fork/course"):
+        subprocess.run(["git", "-C", str(tmp_path), "remote", "remove", "origin"], capture_output=True)
+        subprocess.run(["git", "-C", str(tmp_path), "remote", "add", "origin", url], check=True)
+        repo, source = course.repository(tmp_path)
+        assert repo == "fork/course"
+        assert url in source
+    assert "github.com/fork/course" in course.colab_setup_cell("fork/course")
+    assert "fork/course/blob/main/notebooks" in course.badges_markdown("fork/course")
 
 
 def test_notebooks_are_committed_executed_in_order_with_png_figures():
