@@ -1,12 +1,12 @@
 """Run each notebook top to bottom in a fresh kernel; report wall time and peak memory.
 
     python benchmarks/notebooks.py            # table of every notebook
-    python benchmarks/notebooks.py --readme   # ... and write it into README.md
+    python benchmarks/notebooks.py --readme   # ... and write it into docs/benchmarks.md
     python benchmarks/notebooks.py --with-tests   # also time the README's test command
     python benchmarks/notebooks.py --busy     # the same with every core kept busy by other processes
 
 Peak memory is the kernel's maximum resident set size (ru_maxrss of the reaped kernel process).
-Budgets (README): ≤ 120 s and ≤ 1.5 GB per notebook on the 2-core CI machine.
+Budgets (README, docs/benchmarks.md): ≤ 120 s and ≤ 1.5 GB per notebook on the 2-core CI machine.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class CpuHogs:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--readme", action="store_true", help="write the table into docs/benchmarks.md")
     parser.add_argument("--with-tests", action="store_true", help="also time `make test`")
     parser.add_argument(
         "--busy", action="store_true", help="keep every core busy with other processes meanwhile"
@@ -105,7 +105,7 @@ def main() -> int:
     if args.readme:
         from dmlib.course import write_readme_block
 
-        write_readme_block("bench-busy" if args.busy else "bench", text)
+        write_readme_block("bench-busy" if args.busy else "bench", text, ROOT / "docs" / "benchmarks.md")
     return 0 if all(r["wall_s"] <= BUDGET_S and r["peak_mb"] <= BUDGET_MB for r in rows) else 1
 
 

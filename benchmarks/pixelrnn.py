@@ -1,7 +1,7 @@
 """Training speed of the PixelRNN family on this CPU, one thread (issue #13).
 
     python benchmarks/pixelrnn.py            # print the tables
-    python benchmarks/pixelrnn.py --readme   # ... and write them into README.md
+    python benchmarks/pixelrnn.py --readme   # ... and write them into docs/benchmarks.md
 
 1. dmlib's PixelCNN beside the straightforward public-size PixelCNN of ``reference_pixelrnn.py``
    (8-bit 28×28 digits, 256-way softmax, batch 32). dmlib is configured to about the same nominal
@@ -221,15 +221,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
+    parser.add_argument("--readme", action="store_true", help="write the tables into docs/benchmarks.md")
     args = parser.parse_args()
     torch.set_num_threads(1)
     text = pixelcnn_table(args.steps, args.repeats) + "\n\n" + throughput_table(args.steps, args.repeats)
     print(text)
     if args.readme:
-        from dmlib.course import write_readme_block
+        from dmlib.course import ROOT, write_readme_block
 
-        write_readme_block("bench-pixelrnn", text)
+        write_readme_block("bench-pixelrnn", text, ROOT / "docs" / "benchmarks.md")
     return 0
 
 

@@ -133,9 +133,9 @@ def write_notebook_first_cells(repo: str = REPOSITORY) -> list[str]:
 
 
 def write_readme_block(name: str, text: str, readme: Path = ROOT / "README.md") -> bool:
-    """Replace README's generated block ``<!-- name:begin ... -->…<!-- name:end -->`` with
-    ``text``; True if it changed. Used by ``python -m dmlib badges|report --readme`` and
-    ``make bench``.
+    """Replace the generated block ``<!-- name:begin ... -->…<!-- name:end -->`` of README (or of the
+    markdown file ``readme``) with ``text``; True if it changed. Used by ``python -m dmlib badges|report
+    --readme`` and the benchmarks (which write docs/benchmarks.md).
 
 
 
@@ -192,13 +192,11 @@ def agenda(notebook: Notebook) -> list[tuple[str, int]]:
 
 
 def presenting_markdown() -> str:
-    """README's "Presenting" tables: each talk's agenda with minutes, from the notebooks' agenda slides."""
-    parts = []
+    """README's "Presenting" table: each talk's slide count, minutes and agenda, from its agenda slide."""
+    rows = ["| talk | slides | min | agenda (minutes) |", "|---|---:|---:|---|"]
     for nb in NOTEBOOKS:
-        rows = agenda(nb)
-        total = sum(minutes for _, minutes in rows)
-        parts += [f"**{nb.talk} · {nb.title}** — {len(slides(nb))} slides, {total} minutes", "",
-                  "| # | section | min |", "|---:|---|---:|"]  # fmt: skip
-        parts += [f"| {i} | {section} | {minutes} |" for i, (section, minutes) in enumerate(rows, 1)]
-        parts.append("")
-    return "\n".join(parts)
+        sections = agenda(nb)
+        total = sum(minutes for _, minutes in sections)
+        steps = " · ".join(f"{section} ({minutes})" for section, minutes in sections)
+        rows.append(f"| {nb.talk} {nb.title} | {len(slides(nb))} | {total} | {steps} |")
+    return "\n".join(rows)

@@ -45,6 +45,13 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / "README.md").read_text()
 
 
+def test_readme_is_a_guide_of_at_most_250_lines_and_its_doc_links_exist():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 250, "move measurement history and long explanations to docs/"
+    for link in re.findall(r"\]\((docs/[^)#]+)", readme):
+        assert (ROOT / link).exists(), link
+
+
 def test_every_badge_points_at_a_notebook_that_exists():
     readme = (ROOT / "README.md").read_text()
     assert course.badges_markdown(course.readme_repository()) in readme, "run `python -m dmlib badges`"
