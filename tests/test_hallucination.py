@@ -321,3 +321,67 @@ def _alias(depth_net):
         setattr(h.get_submodule(module_name), attr, param)
     h.load_state_dict(depth_net.state_dict())
     return h
+
+
+# --- the redesigned seed study (dmlib.hallucination.study) -----------------------------------------
+
+
+def test_each_row_is_read_at_its_own_best_validation_epoch():
+    from dmlib.hallucination import study
+
+    row = {"curves": {
+        "A": {"validation": [0.5, 0.7, 0.6], "test": [0.9, 0.4, 0.8]},  # validation peaks at epoch 2
+        "B": {"validation": [0.3, 0.3, 0.2], "test": [0.1, 0.6, 0.2]},  # a tie: the first epoch
+    }}  # fmt: skip
+    picked = study.chosen(row)
+    assert picked["A"] == {"epoch": 2, "validation": 0.7, "test": 0.4}  # never the test curve's best
+    assert picked["B"] == {"epoch": 1, "validation": 0.3, "test": 0.1}
+
+
+def test_seeds_for_half_width_is_the_smallest_count_that_reaches_it():
+    from scipy import stats
+
+    from dmlib.hallucination import study
+
+    for sd in (0.02, 0.047, 0.1):
+        n = study.seeds_for_half_width(sd, 0.03)
+        assert stats.t.ppf(0.975, n - 1) * sd / n**0.5 <= 0.03
+        assert n == 2 or stats.t.ppf(0.975, n - 2) * sd / (n - 1) ** 0.5 > 0.03
+    assert study.seeds_for_half_width(0.047, 0.03) > 5  # the pilot's 5 seeds were too few
+    with pytest.raises(ValueError, match="positive"):
+        study.seeds_for_half_width(0.0)
+
+
+def test_each_seed_renders_its_own_training_scenes():
+    from dmlib.hallucination import study
+    from dmlib.hallucination.experiments import RENDER_SEEDS
+    from dmlib.hallucination.scenes import render_scenes
+
+    seeds = {study.render_seed(s) for s in range(20)}
+    assert len(seeds) == 20
+    assert not seeds & set(RENDER_SEEDS.values())  # never the validation or test scenes
+    a, b = (render_scenes(8, seed=study.render_seed(s))["rgb"] for s in (0, 1))
+    assert not torch.equal(a, b)
+
+
+@pytest.mark.slow
+def test_a_tiny_study_seed_logs_every_row_and_its_controls(tmp_path):
+    from dmlib.hallucination import study
+
+    config = study.StudyConfig(train_scenes=64, validation_scenes=32, test_scenes=64, batch_size=32,
+                               stage1_epochs=2, stage2_epochs=2, cka_scenes=32)  # fmt: skip
+    path = study.train_and_save(config, tmp_path / "checkpoints")
+    rows = study.read_study(tmp_path / "checkpoints")
+    row = rows[0]
+    assert path.endswith("hallucination_study.json")
+    assert row["render_seed"] == study.render_seed(0)
+    for a, b in study.STUDY_CLAIMS:
+        assert {a, b} <= set(row["chosen"])
+    curves = row["curves"]
+    assert len(curves[study.ENSEMBLE]["test"]) == 4  # stage-1 + stage-2 epochs: as long as the joint nets
+    assert len(curves[study.HALLUCINATION]["test"]) == 2
+    assert set(row["cka"]) == {"H vs D", "RGB vs D", "H vs D, γ = 0", "H vs D, H from random"}
+    assert sum(map(sum, row["confusion"][study.HALLUCINATION])) == 64
+    assert row["config"]["dropout"] == 0.5
+    rows[1] = rows[0]  # two "seeds" suffice for the interval's arithmetic
+    assert set(study.study_claims(rows)) == set(study.STUDY_CLAIMS)

@@ -31,7 +31,7 @@ Modules: ``scenes`` (the rendered RGB-D data), ``model`` (the networks and L_hal
 from __future__ import annotations
 
 from ..training import Recipe
-from . import experiments
+from . import experiments, study
 
 __all__ = ["RECIPES"]
 
@@ -46,6 +46,12 @@ RECIPES = [
         figures=experiments.paper_figures,
         build=experiments.build,
         checkpoints={experiments.checkpoint_name(seed): {"seed": seed} for seed in SHIPPED_SEEDS},
+    ),
+    Recipe(
+        name="hallucination_study",
+        help="One seed of the redesigned PR-025 study (own scenes, own-epoch selection, fair controls)",
+        config=study.StudyConfig,
+        train_and_save=study.train_and_save,
     ),
     Recipe(
         name="hallucination_search",

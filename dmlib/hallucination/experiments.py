@@ -255,11 +255,13 @@ def _stage2(
     validation: dict[str, torch.Tensor],
     generator: torch.Generator,
     variant: tuple[str, str, float],
+    on_epoch: Callable[[int, dict[str, nn.Module]], None] | None = None,
 ) -> tuple[dict[str, nn.Module], float, int, dict[str, list[float]]]:
     """Joint training of RGB, D and H; ``variant`` = (layer of the hallucination loss, H's start, γ ratio).
 
     Returns the three networks keyed ``rgb``, ``depth``, ``h`` at the epoch (also returned) whose
-    RGB + H accuracy on the validation scenes was best, the loss weight γ and the log.
+    RGB + H accuracy on the validation scenes was best, the loss weight γ and the log. ``on_epoch(epoch,
+    nets)``, if given, sees the networks (eval mode) at the end of every epoch (the seed study's curves).
     """
     layer, h_init, gamma_ratio = variant
     rgb_net, depth_net = copy.deepcopy(stage1["rgb"]), copy.deepcopy(stage1["depth"])
@@ -309,6 +311,11 @@ def _stage2(
         optimiser_step(optimiser, loss, clip=CLIP)
         if (i + 1) % per_epoch == 0:
             keep.end_of_epoch((i + 1) // per_epoch)
+            if on_epoch is not None:
+                for net in nets.values():
+                    net.eval()
+                on_epoch((i + 1) // per_epoch, nets)
+                train_mode()
         return {"loss": loss.item()}
 
     train_mode()
