@@ -1,4 +1,5 @@
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -140,6 +141,18 @@ def test_validation_keeps_the_best_checked_step():
     assert (logged[1], logged[5]) == (errors[0], errors[2])
     kept = experiments.evaluate_c1(trained.networks["DQ"], "validation")["error"]
     assert kept == pytest.approx(errors[best])
+
+
+@pytest.mark.slow
+def test_a_long_study_keeps_each_seeds_generator(tmp_path):
+    folder = tmp_path / "checkpoints"
+    config = InfoGANConfig(steps=2, batch_size=8, validate_every=1, seed=4)
+    path = Path(experiments.train_seed(config, folder))
+    saved = torch.load(path.parent / "infogan_2steps_seed4_G.pt", weights_only=True)
+    G = model.Generator(config)
+    G.load_state_dict(saved)  # every key and shape of a generator
+    assert all(t.dtype == torch.float16 for t in saved.values() if t.is_floating_point())
+    assert experiments.read_seed_study("infogan", folder, steps=2)[4]["best_step"] in (0, 1)
 
 
 def test_a_study_at_another_budget_has_its_own_table():

@@ -29,6 +29,7 @@ from ..training import (
     bf16_active,
     default_device,
     evaluation_cache,
+    half_precision,
     optimiser_step,
     read_history,
     record_seed,
@@ -252,7 +253,12 @@ def _record_seed(trained: Trained, config: InfoGANConfig, folder: Path | None) -
             ),  # fmt: skip
         }
 
-    return record_seed(study_name(config), trained, config, measure, folder)
+    path = record_seed(study_name(config), trained, config, measure, folder)
+    if config.validate_every:  # a long study keeps each seed's generator (float16, as rounded for its row),
+        # so the code × factor measures can be recomputed when a measure changes; the results file says which
+        generator = path.parent / f"{study_name(config)}_seed{config.seed}_G.pt"
+        torch.save(half_precision(trained.networks["G"].state_dict()), generator)
+    return path
 
 
 def read_seed_study(arm: str = "infogan", folder: Path | None = None, steps: int = 2000) -> dict[int, dict]:
