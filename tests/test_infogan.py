@@ -106,6 +106,48 @@ def test_shape_measures_read_rotation_and_width():
     assert tilted == pytest.approx(wide, rel=0.25)  # rotation leaves the stroke width alone
 
 
+def _soft_bar(angle_deg: float, width: float, length: float = 18.0, shear: float = 0.0) -> torch.Tensor:
+    """A bar of known width, anti-aliased by 8×8 supersampling: leaning right by ``angle_deg`` (a rotation),
+    then optionally sheared (x += shear · y, as italic writing slants a digit)."""
+    ys, xs = torch.meshgrid(torch.arange(28.0) - 13.5, torch.arange(28.0) - 13.5, indexing="ij")
+    t, inside = math.radians(angle_deg), torch.zeros(28, 28)
+    for dy in (torch.arange(8) + 0.5) / 8 - 0.5:
+        for dx in (torch.arange(8) + 0.5) / 8 - 0.5:
+            x, y = xs + dx - shear * (ys + dy), ys + dy
+            across, along = x * math.cos(t) + y * math.sin(t), -x * math.sin(t) + y * math.cos(t)
+            inside += ((across.abs() <= width / 2) & (along.abs() <= length / 2)).float()
+    return (inside / 64)[None, None]
+
+
+@pytest.mark.parametrize("width", [2.0, 3.0, 4.0])
+def test_stroke_thickness_is_the_width_at_any_slant(width):
+    measured = [experiments.stroke_thickness(_soft_bar(angle, width))[0] for angle in (0, 10, 20, 30)]
+    assert measured == pytest.approx([width] * 4, rel=0.05)
+
+
+def test_perimeter_width_changes_with_slant_and_thickness_does_not():
+    """The finding behind the new measure: 2·area/perimeter reads a slanted 3.5 px stroke as thinner."""
+    upright, slanted = _soft_bar(0, 3.5), _soft_bar(30, 3.5)
+    perimeter = [experiments.shape_measures(x)["width"][0] for x in (upright, slanted)]
+    thickness = [experiments.stroke_thickness(x)[0] for x in (upright, slanted)]
+    assert perimeter[1] < 0.9 * perimeter[0]
+    assert thickness[1] == pytest.approx(thickness[0], rel=0.05)
+
+
+def test_digit_width_ignores_italic_slant_and_sees_a_wider_digit():
+    box = _soft_bar(90, 10.0, length=8.0)  # a block 10 px tall and 8 px wide
+    italic = _soft_bar(90, 10.0, length=8.0, shear=0.3)
+    assert experiments.digit_width(italic)[0] == pytest.approx(experiments.digit_width(box)[0], rel=0.05)
+    wider = _soft_bar(90, 10.0, length=14.0)
+    assert experiments.digit_width(wider)[0] > 1.5 * experiments.digit_width(box)[0]
+    assert torch.allclose(experiments.deskew(box), box, atol=0.05)  # an upright shape stays put
+
+
+def test_the_slant_measure_does_not_depend_on_stroke_width():
+    angles = [experiments.shape_measures(_soft_bar(20, w))["rotation"][0] for w in (1.5, 2.5, 3.5, 5.0)]
+    assert max(angles) - min(angles) < 2.0
+
+
 def test_a_few_training_steps_run_and_log():
     trained = experiments.train(InfoGANConfig(steps=2, batch_size=8, bf16=False))
     assert trained.history["step"] == [0, 1]
