@@ -49,7 +49,7 @@ def right_edge(layers: int, d: int) -> int | None:
 
 
 def depth_experiment(steps: int = 150, seed: int = 0) -> dict[str, float]:
-    """Exercise 6: test NLL (nats, first 500 test digits) of a PixelCNN with 0 and with 4 mask-B blocks.
+    """Exercise 5: test NLL (nats, first 500 test digits) of a PixelCNN with 0 and with 4 mask-B blocks.
 
     What to see: with no mask-B block the prediction of a pixel reads only a 7×7 half-window (§4), so
     long strokes are unpredictable; four blocks widen the field and the NLL drops, at the same number of

@@ -290,7 +290,7 @@ def _validation_canvases() -> tuple[torch.Tensor, list[torch.Tensor]]:
 def validation_map(model: YOLOv2, anchors: torch.Tensor) -> float:
     """mAP@0.5 on the validation canvases at 160×160 (model left in eval mode).
 
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (the shipped detector).
     """
     images, targets = _validation_canvases()
     device = next(model.parameters()).device
@@ -330,7 +330,7 @@ def evaluate_detector(model: YOLOv2, anchors: torch.Tensor, size: int = CANVAS_S
     """Test mAP@0.5 (all-point AP), recall and images/s at input ``size`` on ``count`` canvases of
     canvas seed ``seed`` (see :func:`test_set`).
 
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections and §9 Resolution vs speed.
+    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (the shipped detector) and §9 Resolution vs speed.
     """
     images, targets = test_set(count, seed=seed)
     start = time.perf_counter()
@@ -374,7 +374,7 @@ def train_seed(config: YOLOConfig, folder: Path | None = None) -> str:
 def read_detector_seeds(folder: Path | None = None) -> dict[int, dict]:
     """The detector's seed study (the shipped recipe, seeds 0, 1, …): test mAP@0.5 and recall by seed.
 
-    Taught in notebooks/02_yolo9000.ipynb §7 Detections.
+    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (the shipped detector).
     """
     return read_seed_study("yolov2", "python -m dmlib train yolov2_seeds --seed S", folder)
 
@@ -424,7 +424,7 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
     minus the mean of the checks in the eighth a quarter of the budget earlier. At 4000 steps: the
     checks at 2600–3000 minus those at 1600–2000.
 
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    Taught in notebooks/02_yolo9000.ipynb §14 Appendix A (training length and convergence).
     """
     trained, mean_map = mean_curve(by_seed)
     return _window_rise(trained, mean_map, steps)
@@ -433,7 +433,7 @@ def plateau_rise(by_seed: dict[int, dict], steps: int) -> float:
 def mean_curve(by_seed: dict[int, dict]) -> tuple[np.ndarray, np.ndarray]:
     """(steps trained at each check, validation mAP at that check averaged over the seeds).
 
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    Taught in notebooks/02_yolo9000.ipynb §14 Appendix A (training length and convergence).
     """
     curves = np.array([row["validation_curve"] for row in by_seed.values()])  # (seeds, checks, 2)
     return curves[0, :, 0], curves[:, :, 1].mean(0)
@@ -459,7 +459,7 @@ def full_rate_fit(by_seed: dict[int, dict], steps: int, first: int, last: float 
     so these checks are also the first checks of a longer run with the same seeds: the fit describes
     how the full-rate phase of any longer budget would go.
 
-    Taught in notebooks/02_yolo9000.ipynb §8 The path from YOLO to YOLOv2.
+    Taught in notebooks/02_yolo9000.ipynb §14 Appendix A (training length and convergence).
     """
     trained, mean_map = mean_curve(by_seed)
     end = LR_DROPS[0] * steps if last is None else min(last, LR_DROPS[0] * steps)
