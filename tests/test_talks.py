@@ -93,3 +93,29 @@ def test_notes_errata_quote_the_notes_verbatim(notebook):
 def test_readme_presenting_tables_are_generated_from_the_agendas():
     readme = (course.ROOT / "README.md").read_text()
     assert course.presenting_markdown() in readme, "run `python -m dmlib badges`"
+
+
+PREDICT_FIRST = re.compile(r"\*?[Pp]redict\*?,? (the|what|which|how|where|whether)\b")
+# Korean particles attach to an English word ("arm이"), so only ASCII letters may not border it.
+INTERNAL_WORDS = re.compile(r"(?<![A-Za-z])(sidecar|recipe|report|arms?|budget|issue)(?![A-Za-z])|예산", re.I)
+
+
+def test_predict_first_exercises_ship_without_outputs(notebook):
+    cells = course.cells(notebook)
+    for i, cell in enumerate(cells):
+        text = _text(cell)
+        if cell["cell_type"] == "markdown" and text.startswith("**Exercise") and PREDICT_FIRST.search(text):
+            code = next(c for c in cells[i + 1 :] if c["cell_type"] == "code")
+            assert code.get("outputs") == [], f"{text.splitlines()[0][:60]}: its answer is already printed"
+
+
+def test_speaker_notes_hold_no_internal_words_and_stage_directions_stand_alone(notebook):
+    for cell in course.cells(notebook):
+        if course.slide_type(cell) != "notes":
+            continue
+        text = _text(cell)
+        spoken = re.sub(r"`[^`]*`", "", text)  # code names are shown, not read as words
+        found = INTERNAL_WORDS.search(spoken)
+        assert not found, f"internal word in notes: {found[0]!r}"
+        for line in text.splitlines():
+            assert "[진행]" not in line or line.lstrip("> -*").startswith("[진행]"), line[:80]
