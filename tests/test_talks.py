@@ -97,6 +97,8 @@ def test_readme_presenting_tables_are_generated_from_the_agendas():
 
 PREDICT_FIRST = re.compile(r"\*?[Pp]redict\*?,? (the|what|which|how|where|whether)\b")
 # Korean particles attach to an English word ("arm이"), so only ASCII letters may not border it.
+# An instruction to the presenter read out as if it were speech.
+DIRECTION = re.compile(r"(말하세요|물어보세요|짚어 주세요|보여 주세요|강조하세요|넘어가세요)")
 INTERNAL_WORDS = re.compile(r"(?<![A-Za-z])(sidecar|recipe|report|arms?|budget|issue)(?![A-Za-z])|예산", re.I)
 
 
@@ -119,3 +121,4 @@ def test_speaker_notes_hold_no_internal_words_and_stage_directions_stand_alone(n
         assert not found, f"internal word in notes: {found[0]!r}"
         for line in text.splitlines():
             assert "[진행]" not in line or line.lstrip("> -*").startswith("[진행]"), line[:80]
+            assert not DIRECTION.search(line) or "[진행]" in line, f"a direction read aloud: {line[:80]}"
