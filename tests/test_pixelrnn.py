@@ -376,3 +376,119 @@ def test_the_256_way_models_are_judged_on_the_mean_of_their_seeds(monkeypatch):
     assert (figure.ours, figure.goal, figure.met) == (pytest.approx(1.4), "< 1.500", True)
     rows[2]["test_bits_per_dim"] = 2.4  # one bad seed pulls the mean over the no-context baseline
     assert not experiments.paper_figures(None, "pixelcnn_mnist8")[0].met
+
+
+# --- the class-conditional gated PixelCNN (the gated paper's title) --------------------------------
+def _conditional(classes=10, colours=1, **overrides):
+    levels = 2 if colours == 1 else 256
+    config = PixelRNNConfig(model="gatedpixelcnn", classes=classes, colours=colours, levels=levels, hidden=6,
+                            out_hidden=12, layers=2, image_size=7, bf16=False, **overrides)  # fmt: skip
+    torch.manual_seed(0)
+    model = build_model(config)
+    for parameter in model.parameters():  # large random weights: every path visibly moves the logits
+        torch.nn.init.normal_(parameter, std=0.5)
+    return model.eval()
+
+
+def _class_effect(model, rows):
+    """Largest change of the logits in ``rows`` when only the label changes (same image)."""
+    x = (torch.rand(1, *model(torch.zeros(1, 1, 7, 7), torch.tensor([0])).shape[1:]) < 0.5).float()
+    a, b = model(x, torch.tensor([2])), model(x, torch.tensor([7]))
+    return (a - b)[..., rows, :].abs().max().item()
+
+
+def test_the_class_enters_the_gates_of_both_stacks():
+    """y = tanh(W_f∗x + V_f^T h) ⊙ σ(W_g∗x + V_g^T h) in the vertical AND the horizontal stack."""
+    model = _conditional()
+    assert _class_effect(model, slice(0, 7)) > 1e-3
+    with torch.no_grad():
+        for block in [model.first, *model.blocks]:
+            block.condition.weight[:, block.condition.weight.shape[1] // 2 :] = 0  # no V^T h in the horizontal stack
+    # Row 0 has nothing above it: there the class can only come through the horizontal stack …
+    assert _class_effect(model, slice(0, 1)) == 0
+    # … and below it, the vertical stack still carries the class down.
+    assert _class_effect(model, slice(1, 7)) > 1e-3
+    model = _conditional()
+    with torch.no_grad():
+        for block in [model.first, *model.blocks]:
+            block.condition.weight[:, : block.condition.weight.shape[1] // 2] = 0  # no V^T h in the vertical stack
+    assert _class_effect(model, slice(0, 1)) > 1e-3
+
+
+@pytest.mark.parametrize("colours", [1, 3])
+def test_conditioning_keeps_every_output_causal(colours):
+    model = _conditional(colours=colours)
+    labels = torch.tensor([3])
+    for pixel in [(0, 0), (3, 3), (6, 6)]:
+        for channel in range(colours):
+            x = torch.rand(1, colours, 7, 7).round() if colours == 1 else torch.rand(1, colours, 7, 7)
+            x.requires_grad_(True)
+            out = model(x, labels)
+            picked = out[0, channel, pixel[0], pixel[1]] if colours == 1 else out[0, :, channel, pixel[0], pixel[1]]
+            (grad,) = torch.autograd.grad(picked.sum(), x)
+            field = grad[0].abs().sum(0) if colours == 1 else grad[0]
+            i, j = pixel
+            later = torch.zeros(7, 7, dtype=torch.bool)
+            later[i, j + 1 :], later[i + 1 :] = True, True
+            if colours == 1:
+                assert field[later].abs().sum() == 0 and field[i, j] == 0
+            else:  # sub-pixel order R → G → B: channel c sees the earlier colours of its own pixel only
+                assert field[:, later].abs().sum() == 0 and field[channel:, i, j].abs().sum() == 0
+
+
+@pytest.mark.parametrize("colours", [1, 3])
+def test_cached_gated_sampler_matches_the_naive_one_and_samples_depend_on_the_class(colours):
+    model = _conditional(colours=colours)
+    labels = torch.tensor([0, 4, 9])
+    naive = sampling.sample_naive(model, 3, seed=2, labels=labels)
+    assert torch.equal(naive, sampling.sample_fast(model, 3, seed=2, labels=labels))
+    other = sampling.sample_fast(model, 3, seed=2, labels=torch.tensor([5, 5, 5]))
+    assert not torch.equal(naive, other)  # same uniforms, another class: other images
+    plain = _model("gatedpixelcnn", colours)
+    assert torch.equal(sampling.sample_naive(plain, 2, seed=1), sampling.sample_fast(plain, 2, seed=1))
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [(None, "pass labels"), (torch.tensor([0, 10]), "0…9"), (torch.tensor([0.0, 1.0]), "integers"),
+     (torch.tensor([1]), r"\(2,\)")],
+)  # fmt: skip
+def test_conditional_model_rejects_missing_or_bad_labels(labels, message):
+    model = _conditional()
+    with pytest.raises(ValueError, match=message):
+        model(torch.zeros(2, 1, 7, 7), labels)
+
+
+def test_unconditional_models_refuse_labels_and_only_the_gated_model_takes_classes():
+    with pytest.raises(ValueError, match="unconditional"):
+        _model("gatedpixelcnn", 1)(torch.zeros(1, 1, 7, 7), torch.tensor([1]))
+    with pytest.raises(ValueError, match="gatedpixelcnn"):
+        PixelRNNConfig(model="pixelcnn", classes=10)
+    with pytest.raises(ValueError, match="labels"):
+        experiments._training_labels(_tiny(model="gatedpixelcnn", classes=10, data="colour_patches",
+                                           colours=3, levels=256))  # fmt: skip
+
+
+def test_conditional_training_feeds_each_digit_its_own_class(monkeypatch):
+    """Every training batch goes in with its digits' own labels, and validation computes −log p(x | y)."""
+    seen = []
+    original = sampling.GatedPixelCNN.forward
+
+    def spy(self, x, labels=None):
+        seen.append((x.detach().clone(), labels))
+        return original(self, x, labels)
+
+    monkeypatch.setattr(sampling.GatedPixelCNN, "forward", spy)
+    config = _tiny(model="gatedpixelcnn", classes=10, steps=2, validation=20, validate_every=2)
+    experiments.train(config)
+    from dmlib.data import load_mnist
+
+    digits = load_data("binary_mnist", "train").flatten(1)  # static binarization: batches are these digits
+    labels = load_mnist("train")[1]
+    batches = [(x, y) for x, y in seen if len(x) == config.batch_size]
+    assert len(batches) == 2
+    for x, y in batches:
+        for image, label in zip(x.flatten(1), y, strict=True):
+            where = (digits[:-20] == image).all(1).nonzero()[:, 0]
+            assert len(where) and label in labels[where]
+    assert any(torch.equal(y, labels[-20:]) for x, y in seen if len(x) == 20)  # the validation digits' classes

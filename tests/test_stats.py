@@ -64,3 +64,13 @@ def test_power_law_fit_recovers_a_known_curve_and_the_steps_to_a_target():
         fit_power_law(steps, -truth(steps))
     with pytest.raises(ValueError, match="≥ 4 points"):
         fit_power_law(steps[:3], truth(steps[:3]))
+
+
+def test_a_verdict_needs_the_whole_interval_on_one_side_of_zero():
+    from dmlib.stats import paired_interval
+
+    assert paired_interval([0.5, 0.6, 0.55], [0.4, 0.45, 0.42]).verdict().startswith("A higher")
+    assert paired_interval([0.4, 0.45, 0.42], [0.5, 0.6, 0.55]).verdict().startswith("A lower")
+    assert paired_interval([0.5, 0.4, 0.55], [0.45, 0.46, 0.5]).verdict() == (
+        "not separated with 3 seeds · 3개 seed로 구분되지 않음"
+    )

@@ -47,6 +47,7 @@ from ..training import (
     seed_everything,
     ship,
 )
+from .conditional import DigitClassifier, class_purity, classifier_accuracy, train_classifier
 from .models import PixelRNNConfig, build_model
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "bits_per_dim",
     "build",
     "checkpoint_name",
+    "conditional_test_labels",
     "evaluate_nll",
     "independent_pixel_bits",
     "load_data",
@@ -85,18 +87,22 @@ CHECKPOINTS = {
     "rowlstm": {"model": "rowlstm", **LONG_RUN, "bf16": False},
     "diagbilstm": {"model": "diagbilstm", **LONG_RUN, "bf16": False},
     "gatedpixelcnn": {"model": "gatedpixelcnn", **LONG_RUN},
+    # The gated paper's class-conditional model: the gated PixelCNN's recipe with the digit class in every gate.
+    "gatedpixelcnn_conditional": {"model": "gatedpixelcnn", **LONG_RUN, "classes": 10},
     "pixelcnn_mnist8": {"model": "pixelcnn", "data": "mnist8", "levels": 256, "steps": 3000},
     "pixelcnn_rgb": {
         "model": "pixelcnn", "data": "colour_patches", "levels": 256, "colours": 3,
         "hidden": 24, "out_hidden": 96, "layers": 5, "image_size": PATCH, "steps": 6000,
     },
 }  # fmt: skip
+PURITY_PER_CLASS = 50  # the conditional model's samples per class checked at shipping: 500 (goal ≥ 90 % pure)
 
 
 def checkpoint_name(config: PixelRNNConfig) -> str:
-    """``pixelcnn``, ``rowlstm``, … for binary MNIST; ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise."""
+    """``pixelcnn``, ``rowlstm``, … for binary MNIST (``gatedpixelcnn_conditional`` with classes);
+    ``pixelcnn_mnist8`` / ``pixelcnn_rgb`` otherwise."""
     if config.data == "binary_mnist":
-        return config.model
+        return f"{config.model}_conditional" if config.classes else config.model
     return f"{config.model}_{'mnist8' if config.data == 'mnist8' else 'rgb'}"
 
 
@@ -198,16 +204,27 @@ def independent_pixel_bits(data: str) -> float:
 
 
 @torch.no_grad()
-def evaluate_nll(model: nn.Module, x: torch.Tensor, batch: int = 100) -> float:
-    """Mean NLL (nats per image) of ``model`` on inputs ``x``. Taught in §10 Results."""
+def evaluate_nll(model: nn.Module, x: torch.Tensor, batch: int = 100, labels: torch.Tensor | None = None) -> float:
+    """Mean NLL (nats per image) of ``model`` on inputs ``x`` (given ``labels`` for a class-conditional
+    model: −log p(x | y)). Taught in §10 Results."""
     model.check_input(x)
+    model.check_labels(x, labels)
     model.eval()
-    total = sum(nll_nats(model(chunk), chunk).sum().item() for chunk in x.split(batch))
+    parts = labels.split(batch) if labels is not None else [None] * len(x.split(batch))
+    total = sum(nll_nats(model(chunk, y), chunk).sum().item() for chunk, y in zip(x.split(batch), parts, strict=True))
     return total / len(x)
 
 
+def conditional_test_labels(config: PixelRNNConfig) -> torch.Tensor | None:
+    """The test digits' classes for a class-conditional model, None otherwise."""
+    return load_mnist("test")[1] if config.classes else None
+
+
 def build(config: PixelRNNConfig) -> dict[str, nn.Module]:
-    """The networks a PixelRNN-family checkpoint holds: ``{"model": ...}``."""
+    """The networks a PixelRNN-family checkpoint holds: ``{"model": ...}``; a class-conditional one
+    also holds the digit classifier that checks its samples (:mod:`.conditional`)."""
+    if config.classes:
+        return {"model": build_model(config), "classifier": DigitClassifier()}
     return {"model": build_model(config)}
 
 
@@ -228,6 +245,18 @@ def _training_digits(config: PixelRNNConfig) -> tuple[torch.Tensor, torch.Tensor
     if config.validation >= len(data):
         raise ValueError(f"validation must leave training data: {config.validation} of {len(data)}")
     return data[: -config.validation], held.reshape(-1, *data.shape[1:])
+
+
+def _training_labels(config: PixelRNNConfig) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """The classes of :func:`_training_digits`' two parts, for a class-conditional model (else None, None)."""
+    if not config.classes:
+        return None, None
+    if config.data == "colour_patches":
+        raise ValueError("classes (conditioning) needs MNIST data: the colour patches have no labels")
+    labels = load_mnist("train")[1]
+    if not config.validation:
+        return labels, None
+    return labels[: -config.validation], labels[-config.validation :]
 
 
 def _learning_rate(config: PixelRNNConfig, step: int) -> float:
@@ -271,13 +300,14 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
     generator = seed_everything(config.seed)
     device = default_device()
     data, held = _training_digits(config)
+    labels, held_labels = _training_labels(config)  # None, None unless class-conditional
     data = data.to(device)
     model = build_model(config).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
     best = {"nll": math.inf, "step": -1, "model": copy.deepcopy(model.state_dict()), "stale": 0}
 
     def validate(i: int) -> None:
-        nll = evaluate_nll(model, held.to(device))
+        nll = evaluate_nll(model, held.to(device), labels=None if held_labels is None else held_labels.to(device))
         model.train()
         if nll < best["nll"]:
             best.update(nll=nll, step=i, model=copy.deepcopy(model.state_dict()), stale=0)
@@ -289,11 +319,13 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
     def step(i: int) -> dict[str, float]:
         for group in optimiser.param_groups:
             group["lr"] = _learning_rate(config, i)
-        batch = data[torch.randint(len(data), (config.batch_size,), generator=generator)]
+        index = torch.randint(len(data), (config.batch_size,), generator=generator)
+        batch = data[index]
+        classes = None if labels is None else labels[index].to(device)  # y of p(x | y), conditional only
         if config.dynamic_binarization:
             batch = (torch.rand(batch.shape, generator=generator).to(device) < batch).float()
         with autocast(device, config.bf16):
-            loss = nll_nats(model(batch), batch).mean()  # −log p(x) = −Σ_i log p(x_i | x_<i)
+            loss = nll_nats(model(batch, classes), batch).mean()  # −log p(x) = −Σ_i log p(x_i | x_<i)
         optimiser_step(optimiser, loss, clip=10.0)
         metrics = {"nll_nats": loss.item(), "lr": optimiser.param_groups[0]["lr"]}
         done["steps"] = i + 1
@@ -323,15 +355,21 @@ def train(config: PixelRNNConfig, folder: Path | None = None) -> Trained:
 def _measure(config: PixelRNNConfig, trained: Trained) -> Callable[[dict[str, nn.Module]], dict[str, float]]:
     """What a checkpoint's sidecar and a seed's row record: the full-test NLL and bits/dim; with
     ``validation``, also the shipped (best) model's validation NLL and step."""
-    test = load_data(config.data, "test")
+    test, labels = load_data(config.data, "test"), conditional_test_labels(config)
     held = _training_digits(config)[1] if config.validation else None  # no second training-set load otherwise
+    held_labels = _training_labels(config)[1]
 
     def measure(networks: dict[str, nn.Module]) -> dict[str, float]:
-        nats = evaluate_nll(networks["model"], test)
+        nats = evaluate_nll(networks["model"], test, labels=labels)
         metrics = {"test_nll_nats": nats, "test_bits_per_dim": bits_per_dim(nats, test[0].numel())}
         if held is not None:
-            metrics.update(validation_nll_nats=evaluate_nll(networks["model"], held),
+            metrics.update(validation_nll_nats=evaluate_nll(networks["model"], held, labels=held_labels),
                            best_step=trained.results["best_step"])  # fmt: skip
+        if config.classes:  # the samples' class purity, judged by the shipped classifier (≥ 500 samples)
+            checker = networks["classifier"]
+            metrics["classifier_test_accuracy"] = classifier_accuracy(checker, test, labels)
+            metrics["class_purity"] = class_purity(networks["model"], checker, PURITY_PER_CLASS, seed=0)[0]
+            metrics["class_purity_samples"] = PURITY_PER_CLASS * config.classes
         return metrics
 
     return measure
@@ -341,6 +379,8 @@ def train_and_save(config: PixelRNNConfig, folder: Path | None = None) -> str:
     """Train, evaluate on the full test set and write the checkpoint; return its name."""
     trained = train(config, folder)
     name = checkpoint_name(config)
+    if config.classes:  # the conditional model ships with the classifier that checks its samples
+        trained.networks["classifier"] = train_classifier(config.seed)
     ship(name, trained, config, _measure(config, trained), folder)
     return name
 
@@ -397,7 +437,16 @@ def paper_figures(
     pretrained = load(name)
     model = pretrained.networks["model"]
     test = load_data(model.config.data, "test")[:n_test]
-    nats = pretrained.sidecar["metrics"]["test_nll_nats"] if stored else evaluate_nll(model, test)
+    labels = None if (y := conditional_test_labels(model.config)) is None else y[: len(test)]
+    nats = pretrained.sidecar["metrics"]["test_nll_nats"] if stored else evaluate_nll(model, test, labels=labels)
+    if model.config.classes:  # the conditional model: p(x | y) and the class purity of its samples
+        purity = pretrained.sidecar["metrics"]["class_purity"] if stored else class_purity(
+            model, pretrained.networks["classifier"], PURITY_PER_CLASS, seed=0)[0]  # fmt: skip
+        return [
+            Figure("PixelRNN", f"{name}: binarized MNIST test NLL given the class (nats)", "n/a", nats, "n/a"),
+            Figure("PixelRNN", f"{name}: class purity of {PURITY_PER_CLASS * model.config.classes} samples",
+                   "n/a", purity, ">= 0.90"),
+        ]  # fmt: skip
     paper = f"{PAPER_NLL[name]:.2f}" if name in PAPER_NLL else "n/a"
     goal = f"<= {nll_goal(name):.2f}"
     return [Figure("PixelRNN", f"{name}: binarized MNIST test NLL (nats)", paper, nats, goal)]

@@ -64,6 +64,7 @@ class PixelRNNConfig:
     resume: bool = False  # continue the run saved in the output folder (NAME.resume.pt)
     save_minutes: float = 10.0  # how often a run saves what --resume needs
     stop_at: int = 0  # with resume: end this sitting at this step, ship the best model so far (0: run on)
+    classes: int = 0  # gatedpixelcnn: condition on a class label 0…classes−1 (the gated paper's h); 0: none
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -81,6 +82,9 @@ class PixelRNNConfig:
                              f"got stop_at={self.stop_at}, resume={self.resume}")  # fmt: skip
         if self.dynamic_binarization and self.data != "binary_mnist":
             raise ValueError("dynamic_binarization applies to data='binary_mnist' only")
+        if self.classes < 0 or self.classes and self.model != "gatedpixelcnn":
+            raise ValueError(f"classes (conditioning) is for model='gatedpixelcnn' only and ≥ 0, got "
+                             f"classes={self.classes} for model={self.model!r}")  # fmt: skip
         if self.kernel % 2 == 0 or min(self.seed, self.layers) < 0:
             raise ValueError(
                 f"kernel must be odd, seed and layers ≥ 0: {self.kernel}, {self.seed}, {self.layers}"
@@ -192,10 +196,28 @@ class _Autoregressive(nn.Module):
         if self.config.levels == 256 and (x.min() < 0 or x.max() > 1):
             raise ValueError("x must hold 8-bit intensities scaled to [0, 1] (value / 255)")
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones."""
+    def check_labels(self, x: torch.Tensor, labels: torch.Tensor | None) -> None:
+        """Raise ``ValueError`` unless ``labels`` fits the model: None for an unconditional model,
+        (B,) integers in 0…classes−1 for a class-conditional one."""
+        classes = self.config.classes
+        if not classes:
+            if labels is not None:
+                raise ValueError(f"{self.config.model} is unconditional (classes=0): pass no labels")
+            return
+        if labels is None:
+            raise ValueError(f"this model is class-conditional ({classes} classes): pass labels (B,)")
+        if labels.dim() != 1 or len(labels) != len(x) or labels.is_floating_point():
+            raise ValueError(f"labels must be ({len(x)},) integers, got {tuple(labels.shape)} {labels.dtype}")
+        if len(labels) and (labels.min() < 0 or labels.max() >= classes):
+            raise ValueError(f"labels must be in 0…{classes - 1}, got {labels.min().item()}…{labels.max().item()}")
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones.
+
+        ``labels`` (B,) only for a class-conditional gated PixelCNN (``config.classes``)."""
         self.check_shape(x)
-        out = self.head(self.body(x))  # (B, C·per_colour, H, W)
+        self.check_labels(x, labels)
+        out = self.head(self.body(x) if labels is None else self.body(x, labels))  # (B, C·per_colour, H, W)
         if self.per_colour == 1:
             return out
         b, _, hgt, wid = out.shape
@@ -432,9 +454,13 @@ class DiagonalBiLSTM(_ResidualRNN):
 class GatedBlock(nn.Module):
     """A gated PixelCNN layer: a vertical stack (rows above, unmasked) and a horizontal stack
     (the row to the left, masked) with tanh ⊙ σ gates; vertical feeds horizontal, never back.
+
+    Conditional (``classes`` > 0): the class's embedding ``V^T h`` is added to both stacks' gate inputs,
+    the paper's  y = tanh(W_f ∗ x + V_f^T h) ⊙ σ(W_g ∗ x + V_g^T h)  with h the one-hot class
+    (an ``nn.Embedding`` row is V^T h for a one-hot h).
     """
 
-    def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool):
+    def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool, classes: int = 0):
         super().__init__()
         self.pad = kernel // 2
         # Vertical: rows r − k//2 … r (all columns). Shifted down a row before it reaches the
@@ -445,11 +471,23 @@ class GatedBlock(nn.Module):
             in_channels, 2 * channels, (1, kernel), "A" if first else "B", colours, out_blocks=2
         )
         self.residual = None if first else MaskedConv2d(channels, channels, 1, "B", colours)
+        # V_f^T h, V_g^T h for the vertical stack, then for the horizontal one: (classes, 4·channels)
+        self.condition = nn.Embedding(classes, 4 * channels) if classes else None
 
-    def forward(self, v: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        v_pre = self.vertical(F.pad(v, (self.pad, self.pad, self.pad, 0)))  # (B, 2n, H, W)
-        v_down = F.pad(v_pre, (0, 0, 1, 0))[:, :, :-1]
-        h_pre = self.horizontal(h) + self.vertical_to_horizontal(v_down)
+    def class_bias(self, labels: torch.Tensor | None) -> tuple[torch.Tensor | float, torch.Tensor | float]:
+        """The conditioning terms (B, 2n, 1, 1) added to the vertical and horizontal gate inputs; 0 without."""
+        if self.condition is None:
+            return 0.0, 0.0
+        vertical, horizontal = self.condition(labels)[:, :, None, None].chunk(2, dim=1)
+        return vertical, horizontal
+
+    def forward(
+        self, v: torch.Tensor, h: torch.Tensor, labels: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        to_vertical, to_horizontal = self.class_bias(labels)
+        v_pre = self.vertical(F.pad(v, (self.pad, self.pad, self.pad, 0))) + to_vertical  # (B, 2n, H, W)
+        v_down = F.pad(v_pre, (0, 0, 1, 0))[:, :, :-1]  # row r now holds row r − 1: strictly above
+        h_pre = self.horizontal(h) + self.vertical_to_horizontal(v_down) + to_horizontal
         v_out = _gate(v_pre)
         h_out = _gate(h_pre)
         if self.residual is not None:
@@ -464,18 +502,18 @@ def _gate(x: torch.Tensor) -> torch.Tensor:
 
 class GatedPixelCNN(_Autoregressive):
     """Gated PixelCNN (van den Oord et al. 2016): vertical + horizontal stacks remove the blind
-    spot."""
+    spot; with ``config.classes`` every gate of both stacks also sees the class (class-conditional)."""
 
     def __init__(self, config: PixelRNNConfig):
         super().__init__(config)
-        c, n = config.colours, 2 * config.hidden
-        self.first = GatedBlock(c, n, 7, c, first=True)
-        self.blocks = nn.ModuleList(GatedBlock(n, n, config.kernel, c, False) for _ in range(config.layers))
+        c, n, k = config.colours, 2 * config.hidden, config.classes
+        self.first = GatedBlock(c, n, 7, c, first=True, classes=k)
+        self.blocks = nn.ModuleList(GatedBlock(n, n, config.kernel, c, False, k) for _ in range(config.layers))
 
-    def body(self, x: torch.Tensor) -> torch.Tensor:
-        v, h = self.first(x, x)
+    def body(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        v, h = self.first(x, x, labels)
         for block in self.blocks:
-            v, h = block(v, h)
+            v, h = block(v, h, labels)
         return h
 
 

@@ -8,6 +8,10 @@ as soon as pixel t − 1 is known. :class:`CachedPixelCNN` therefore computes, a
 layer at the **one** position being predicted, reading earlier positions from per-layer caches
 (the idea of Ramachandran et al. 2017, "Fast Generation for Convolutional Autoregressive Models").
 Each step costs one position's worth of work instead of n².
+
+:class:`CachedGatedPixelCNN` does the same for the gated PixelCNN: its vertical stack sees whole rows,
+so it is computed a row at a time, once the row above is complete; its horizontal stack is computed
+at the one position being predicted. A class-conditional model samples the class it is given.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import torch
 import torch.nn.functional as F
 
 from .masks import MaskedConv2d
-from .models import PixelCNN, _Autoregressive
+from .models import GatedPixelCNN, PixelCNN, _Autoregressive
 
-__all__ = ["CachedPixelCNN", "complete", "draw", "sample_naive", "sample_fast"]
+__all__ = ["CachedGatedPixelCNN", "CachedPixelCNN", "complete", "draw", "sample_naive", "sample_fast"]
 
 
 def draw(logits: torch.Tensor, uniform: torch.Tensor) -> torch.Tensor:
@@ -42,12 +46,14 @@ def _scaled(value: torch.Tensor, levels: int) -> torch.Tensor:
 
 @torch.no_grad()
 def sample_naive(
-    model: _Autoregressive, n: int, seed: int = 0, start: torch.Tensor | None = None, from_row: int = 0
-) -> torch.Tensor:
+    model: _Autoregressive, n: int, seed: int = 0, start: torch.Tensor | None = None, from_row: int = 0,
+    labels: torch.Tensor | None = None,
+) -> torch.Tensor:  # fmt: skip
     """Draw ``n`` images by running the full model once per sub-pixel (R, G, B in order).
 
     ``start`` (n, C, H, W), already scaled like the model's input, fixes the rows above ``from_row``
-    (for completions). Returns values in {0, 1} (binary) or 0…255 (8-bit), float.
+    (for completions); ``labels`` (n,) the classes of a class-conditional model.
+    Returns values in {0, 1} (binary) or 0…255 (8-bit), float.
     Taught in notebooks/03_pixelrnn.ipynb §8 Sampling.
     """
     config = model.config
@@ -55,6 +61,7 @@ def sample_naive(
     if start is not None:
         model.check_input(start)  # once here: the loop below calls the model n²·C times
     x = torch.zeros(n, c, size, size) if start is None else start.clone()
+    model.check_labels(x, labels)
     u = _uniforms(n, size * size * c, seed)
     out = x.clone() if config.levels == 2 else x * 255.0
     model.eval()
@@ -62,7 +69,7 @@ def sample_naive(
     for i in range(from_row, size):
         for j in range(size):
             for ch in range(c):
-                logits = model(x)
+                logits = model(x, labels)
                 picked = logits[:, ch, i, j] if config.levels == 2 else logits[:, :, ch, i, j]
                 value = draw(picked, u[step])
                 out[:, ch, i, j] = value
@@ -121,11 +128,92 @@ class CachedPixelCNN:
         self.image[:, ch, i + self.first_pad, j + self.first_pad] = value
 
 
+class CachedGatedPixelCNN:
+    """A :class:`GatedPixelCNN` evaluated one position at a time, with the interface of :class:`CachedPixelCNN`.
+
+    Each layer keeps its vertical-stack input (rows padded above and at both sides) and its
+    horizontal-stack input (the current row, padded at both sides). ``start_row(i)`` computes every
+    layer's vertical stack at row i − 1 (complete by then) and the term it sends down to row i;
+    ``logits_at(i, j)`` runs the horizontal stacks at (i, j) only. ``labels`` (B,) for a conditional model.
+    """
+
+    def __init__(self, model: GatedPixelCNN, batch: int, labels: torch.Tensor | None = None):
+        if not isinstance(model, GatedPixelCNN):
+            raise ValueError("model must be a GatedPixelCNN")
+        self.model, self.size = model.eval(), model.config.image_size
+        model.check_labels(torch.zeros(batch, 1), labels)
+        self.layers = [model.first, *model.blocks]
+        size = self.size
+        # vertical-stack inputs: the image, then each layer's v output; (B, C_in, pad + H, pad + W + pad)
+        self.vertical_in = [
+            torch.zeros(batch, layer.vertical.in_channels, size + layer.pad, size + 2 * layer.pad)
+            for layer in self.layers
+        ]
+        # horizontal-stack inputs of the current row: the image row, then each layer's h output
+        self.horizontal_in = [
+            torch.zeros(batch, layer.horizontal.in_channels, size + 2 * layer.pad) for layer in self.layers
+        ]
+        self.biases = [layer.class_bias(labels) for layer in self.layers]  # (to vertical, to horizontal)
+        self.from_above: list[torch.Tensor] = []  # per layer: (B, 2n, W), what row i's gates get from above
+        self.row = -1
+
+    @torch.no_grad()
+    def start_row(self, i: int) -> None:
+        """Vertical stacks at row i − 1 (every pixel of it is set), layer by layer; call before row i."""
+        self.from_above, size = [], self.size
+        for index, (layer, (to_vertical, to_horizontal)) in enumerate(zip(self.layers, self.biases, strict=True)):
+            if i == 0:  # nothing above the first row: the down-shifted stack is zero padding
+                above = torch.zeros(len(self.vertical_in[0]), layer.vertical.out_channels, 1, size)
+            else:  # rows i−1−pad … i−1 of the layer's input → row i − 1 of its vertical pre-activation
+                band = self.vertical_in[index][:, :, i - 1 : i + layer.pad]
+                above = F.conv2d(band, layer.vertical.weight, layer.vertical.bias) + to_vertical  # (B, 2n, 1, W)
+                if index + 1 < len(self.layers):
+                    pad = self.layers[index + 1].pad
+                    self.vertical_in[index + 1][:, :, i - 1 + pad, pad : pad + size] = _gate_rows(above)[:, :, 0]
+            self.from_above.append((layer.vertical_to_horizontal(above) + to_horizontal)[:, :, 0])  # (B, 2n, W)
+        for row in self.horizontal_in[1:]:
+            row.zero_()
+        self.row = i
+
+    @torch.no_grad()
+    def logits_at(self, i: int, j: int) -> torch.Tensor:
+        if i != self.row:
+            raise ValueError(f"call start_row({i}) before the positions of row {i}")
+        model = self.model
+        for index, layer in enumerate(self.layers):
+            source = self.horizontal_in[index]  # (B, C_in, pad + W + pad)
+            conv = layer.horizontal
+            patch = source[:, :, j : j + conv.kernel_size[1]]  # columns j − pad … j + pad (masked to ≤ j)
+            pre = torch.einsum("bcw,ocw->bo", patch, (conv.weight * conv.mask)[:, :, 0]) + conv.bias
+            out = _gate_rows(pre + self.from_above[index][:, :, j])  # (B, n)
+            if layer.residual is not None:
+                out = source[:, :, j + layer.pad] + CachedPixelCNN._pointwise(layer.residual, out)
+            if index + 1 < len(self.layers):
+                self.horizontal_in[index + 1][:, :, j + self.layers[index + 1].pad] = out
+        _, hidden, _, last = model.head
+        logits = CachedPixelCNN._pointwise(last, torch.relu(CachedPixelCNN._pointwise(hidden, torch.relu(out))))
+        if model.per_colour == 1:
+            return logits  # (B, C)
+        return logits.view(len(logits), model.config.colours, model.per_colour).transpose(1, 2)
+
+    def set_pixel(self, i: int, j: int, ch: int, value: torch.Tensor) -> None:
+        pad = self.layers[0].pad
+        self.vertical_in[0][:, ch, i + pad, j + pad] = value
+        self.horizontal_in[0][:, ch, j + pad] = value
+
+
+def _gate_rows(x: torch.Tensor) -> torch.Tensor:
+    a, b = x.chunk(2, dim=1)
+    return torch.tanh(a) * torch.sigmoid(b)
+
+
 @torch.no_grad()
 def sample_fast(
-    model: PixelCNN, n: int, seed: int = 0, start: torch.Tensor | None = None, from_row: int = 0
-) -> torch.Tensor:
-    """Same samples as :func:`sample_naive` for the same seed, through :class:`CachedPixelCNN`.
+    model: PixelCNN | GatedPixelCNN, n: int, seed: int = 0, start: torch.Tensor | None = None, from_row: int = 0,
+    labels: torch.Tensor | None = None,
+) -> torch.Tensor:  # fmt: skip
+    """Same samples as :func:`sample_naive` for the same seed, through :class:`CachedPixelCNN` or
+    :class:`CachedGatedPixelCNN`; ``labels`` (n,) for a class-conditional gated PixelCNN.
 
     Taught in notebooks/03_pixelrnn.ipynb §8 Sampling.
     """
@@ -133,7 +221,11 @@ def sample_fast(
     size, c, levels = config.image_size, config.colours, config.levels
     if start is not None:
         model.check_input(start)
-    cached = CachedPixelCNN(model, n)
+    if isinstance(model, GatedPixelCNN):
+        cached = CachedGatedPixelCNN(model, n, labels)
+    else:
+        model.check_labels(torch.zeros(n, 1), labels)
+        cached = CachedPixelCNN(model, n)
     out = torch.zeros(n, c, size, size)
     if start is not None:
         out[:, :, :from_row] = start[:, :, :from_row] * (1 if levels == 2 else 255.0)
@@ -141,6 +233,8 @@ def sample_fast(
     u = _uniforms(n, size * size * c, seed)
     step = 0
     for i in range(size):
+        if hasattr(cached, "start_row"):
+            cached.start_row(i)
         for j in range(size):
             for ch in range(c):
                 if i < from_row:
@@ -171,6 +265,6 @@ def complete(
     if not 0 <= keep_rows < config.image_size:
         raise ValueError(f"keep_rows must be in [0, {config.image_size}), got {keep_rows}")
     start = images.repeat_interleave(n, 0)
-    sampler = sample_fast if isinstance(model, PixelCNN) else sample_naive
+    sampler = sample_fast if isinstance(model, PixelCNN | GatedPixelCNN) else sample_naive
     out = sampler(model, len(start), seed=seed, start=start, from_row=keep_rows)
     return out.view(len(images), n, *out.shape[1:])
