@@ -62,20 +62,24 @@ def _solved():
         (yx.check_label_path, ys.label_path),
         (yx.check_absolute_probabilities, ys.absolute_probabilities),
         (yx.check_box_iou, ys.box_iou),
+        (yx.check_nms, ys.nms),
         (px.check_mask_b, ps.mask_b),
         (px.check_bits_per_dim, ps.bits_per_dim),
         (px.check_mask_bug, ps.bug_positions),
         (px.check_right_edge, ps.right_edge),
+        (px.check_skew, ps.skew),
         (hx.check_hallucination_loss, hs.hallucination_loss),
         (hx.check_h_init, hs.h_init),
         (hx.check_fused_accuracy, hs.fused_accuracy),
         (hx.check_hallucination_gradient, hs.hallucination_gradient),
+        (hx.check_linear_cka, hs.linear_cka),
+        (hx.check_paired_interval, hs.paired_interval),
     ]
 
 
 def test_every_solution_passes_its_checker():
     solved = _solved()
-    assert len(solved) == 20
+    assert len(solved) == 24
     for check, solution in solved:
         assert check(solution), check.__name__
 
@@ -100,6 +104,16 @@ def test_checkers_catch_plausible_mistakes():
         yx.check_label_path(lambda parent, label: [label])  # forgot the ancestors
     with pytest.raises(AssertionError, match="Pr\\(node"):
         yx.check_absolute_probabilities(lambda conditional, parent: np.asarray(conditional))  # no product
+    with pytest.raises(AssertionError, match="kept"):  # suppresses at IoU ≥ threshold instead of >
+        yx.check_nms(lambda b, s, t: [i for i in np.argsort(-s) if True][:1])
+    with pytest.raises(AssertionError, match="values differ|shape"):  # shifted left instead of right
+        px.check_skew(lambda x: torch.flip(ps.skew(torch.flip(x, [3])), [3]))
+    with pytest.raises(AssertionError, match="CKA"):  # forgot to centre the features
+        hx.check_linear_cka(lambda x, y: float((y.T @ x).norm() ** 2 / ((x.T @ x).norm() * (y.T @ y).norm())))
+    with pytest.raises(AssertionError, match="low"):  # a z interval (1.96) instead of Student's t
+        hx.check_paired_interval(lambda a, b: (np.mean(np.subtract(a, b)),
+                                               np.mean(np.subtract(a, b)) - 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5,
+                                               np.mean(np.subtract(a, b)) + 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5))
     with pytest.raises(AssertionError, match="∂L_hall"):
         hx.check_hallucination_gradient(lambda a_d, a_h: -2 * (a_d.sigmoid() - a_h.sigmoid()) / len(a_h))
 
@@ -166,6 +180,6 @@ def test_every_checker_reports_an_unattempted_exercise(capsys):
         raise NotImplementedError
 
     checkers = [getattr(m, n) for m in (exercises, px, yx, hx) for n in m.__all__ if n.startswith("check_")]
-    assert len(checkers) == 20
+    assert len(checkers) == 24
     assert all(check(todo) is False for check in checkers)
-    assert capsys.readouterr().out.count("Not attempted") == 20
+    assert capsys.readouterr().out.count("Not attempted") == 24

@@ -1,4 +1,5 @@
-"""Modality hallucination's exercise checkers: the loss, H's initialisation, fused accuracy.
+"""Modality hallucination's exercise checkers: the loss, H's initialisation, fused accuracy, CKA and
+the paired interval the talk's verdicts rest on.
 
 Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises (protocol: :mod:`dmlib.exercises`).
 """
@@ -10,9 +11,12 @@ from collections.abc import Callable
 import torch
 
 from ..exercises import checker, compare
-from .model import ModalityNet, hallucination_loss
+from ..stats import paired_interval
+from .model import ModalityNet, hallucination_loss, linear_cka
 
 __all__ = [
+    "check_linear_cka",
+    "check_paired_interval",
     "check_fused_accuracy",
     "check_hallucination_gradient",
     "check_h_init",
@@ -87,3 +91,40 @@ def check_hallucination_gradient(fn: Callable[..., torch.Tensor], trials: int = 
         if got.shape != expected.shape or not torch.allclose(got, expected, atol=1e-6):
             raise AssertionError(f"∂L_hall/∂A_H: expected\n{expected[0]}\ngot\n{got.reshape(-1)[:6]}")
     print(f"✓ your gradient matches autograd on {trials} random activation pairs")
+
+
+@checker
+def check_linear_cka(fn: Callable[[torch.Tensor, torch.Tensor], float], trials: int = 10) -> None:
+    """Hallucination exercise 6: ``fn(x, y)`` is linear CKA of two activation sets (N, D1) and (N, D2).
+
+    Also checks the two properties the talk relies on: CKA is unchanged by rotating or scaling one
+    set's features, and it is 1 for a set and itself. Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    generator = torch.Generator().manual_seed(11)
+    for _ in range(trials):
+        x = torch.randn(30, 6, generator=generator)
+        y = x @ torch.randn(6, 4, generator=generator) + 0.5 * torch.randn(30, 4, generator=generator)
+        compare("CKA(x, y)", fn(x, y), linear_cka(x, y), x[0])
+        rotation, _ = torch.linalg.qr(torch.randn(6, 6, generator=generator))
+        compare("CKA(x · rotation · 3, y)", fn(3 * x @ rotation, y), linear_cka(x, y), x[0])
+        compare("CKA(x, x)", fn(x, x), 1.0, x[0])
+    print(f"✓ linear CKA correct on {trials} random pairs; invariant to rotation and scale; CKA(x, x) = 1")
+
+
+@checker
+def check_paired_interval(fn: Callable[..., tuple], trials: int = 10) -> None:
+    """Hallucination exercise 7: ``fn(a, b)`` → (mean, low, high), the paired 95 % interval of mean(a − b).
+
+    ``a`` and ``b`` hold one accuracy per seed (same seeds, same order). Compared with
+    ``stats.paired_interval``. Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    """
+    generator = torch.Generator().manual_seed(3)
+    for _ in range(trials):
+        n = int(torch.randint(3, 16, (1,), generator=generator))
+        a = (0.45 + 0.05 * torch.randn(n, generator=generator)).tolist()
+        b = [v - 0.02 + 0.04 * float(e) for v, e in zip(a, torch.randn(n, generator=generator), strict=True)]
+        expected = paired_interval(a, b)
+        got = fn(list(a), list(b))
+        for name, value, want in zip(("mean", "low", "high"), got, (expected.mean, expected.low, expected.high), strict=True):
+            compare(f"{name} of a − b over {n} seeds", value, want, [a, b])
+    print(f"✓ paired 95 % intervals correct for {trials} random studies of 3 to 15 seeds")

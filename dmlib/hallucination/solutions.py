@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -79,3 +80,30 @@ def gamma_experiment(
         validation = train(config, test=False).results["accuracy"]["validation"]
         result[f"gamma ratio {ratio:g}"] = validation["RGB + hallucination"]
     return result
+
+
+def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
+    """Exercise 6: linear CKA = ‖Yᶜᵀ Xᶜ‖²_F / (‖Xᶜᵀ Xᶜ‖_F · ‖Yᶜᵀ Yᶜ‖_F), with Xᶜ, Yᶜ centred per feature.
+
+    Centring removes each feature's mean; the numerator is the (squared) cross-covariance, the
+    denominator normalises by each set's own covariance, so rotating or scaling the features of one set
+    changes nothing (Kornblith et al. 2019). Compare geometries of scenes, not individual units.
+    """
+    x, y = x.flatten(1).double(), y.flatten(1).double()
+    x, y = x - x.mean(0), y - y.mean(0)
+    return float((y.T @ x).norm() ** 2 / ((x.T @ x).norm() * (y.T @ y).norm()))
+
+
+def paired_interval(a: list, b: list, level: float = 0.95) -> tuple[float, float, float]:
+    """Exercise 7: the paired interval works on the per-seed differences d_s = a_s − b_s.
+
+    mean = d̄; half-width = t_{n−1, 0.975} · sd(d) / √n with the sample sd (n − 1). Pairing removes
+    what both share in one seed (its scenes, its initialisation), so the spread that matters is the
+    spread of the differences, not of a or b alone.
+    """
+    from scipy import stats
+
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    n = len(d)
+    half = stats.t.ppf((1 + level) / 2, n - 1) * d.std(ddof=1) / np.sqrt(n)
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)

@@ -13,7 +13,7 @@ import torch
 
 from ..exercises import checker, compare
 from .masks import causal_mask
-from .models import PixelRNNConfig, build_model
+from .models import PixelRNNConfig, build_model, skew, unskew
 from .receptive import dependency_field
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "check_mask_b",
     "check_mask_bug",
     "check_right_edge",
+    "check_skew",
 ]
 
 
@@ -100,3 +101,25 @@ def check_right_edge(fn: Callable[[int, int], int | None], trials: int = 4) -> N
             if fn(layers, d) != measured:
                 raise AssertionError(f"layers={layers}, d={d}: measured edge {measured}, got {fn(layers, d)}")
     print("✓ your edge matches the measured receptive field for 0, 1, 2 and 4 mask-B blocks")
+
+
+@checker
+def check_skew(fn: Callable[[torch.Tensor], torch.Tensor], trials: int = 6) -> None:
+    """PixelRNN exercise 6: ``fn(x)`` skews (B, C, H, W) into (B, C, H, W + H − 1), row r shifted right by r.
+
+    After the skew, each column holds one diagonal of the image, so the Diagonal BiLSTM can run its
+    recurrence column by column with a 2×1 convolution. Compared with ``models.skew``; ``unskew`` must
+    undo it. Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+    generator = torch.Generator().manual_seed(5)
+    for _ in range(trials):
+        b, c, h, w = (int(v) for v in torch.randint(1, 6, (4,), generator=generator))
+        x = torch.randn(b, c, h, w, generator=generator)
+        got = fn(x.clone())
+        if tuple(got.shape) != (b, c, h, w + h - 1):
+            raise AssertionError(f"x {(b, c, h, w)}: expected shape {(b, c, h, w + h - 1)}, got {tuple(got.shape)}")
+        if not torch.equal(got, skew(x)):
+            raise AssertionError(f"x {(b, c, h, w)}: values differ from the skew (row r starts at column r, zeros elsewhere)")
+        if not torch.equal(unskew(got, w), x):
+            raise AssertionError("unskew(your skew) does not give x back")
+    print(f"✓ skew correct on {trials} random shapes; unskew undoes it")

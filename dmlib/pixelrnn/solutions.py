@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 
 from .experiments import evaluate_nll, load_data, train
 from .models import PixelRNNConfig
@@ -61,3 +62,18 @@ def depth_experiment(steps: int = 150, seed: int = 0) -> dict[str, float]:
         trained = train(PixelRNNConfig(model="pixelcnn", layers=layers, steps=steps, seed=seed))
         result[f"{layers} blocks"] = evaluate_nll(trained.networks["model"], test)
     return result
+
+
+def skew(x: torch.Tensor) -> torch.Tensor:
+    """Exercise 6: offset row r by r columns, (B, C, H, W) → (B, C, H, W + H − 1).
+
+    Pixel (r, j) lands in column r + j: every diagonal r + j = const of the image becomes one
+    column, so a column's pixels depend only on the column before it (the pixel above and the pixel to
+    the left both lie on the previous diagonal). That is what lets the Diagonal BiLSTM compute a whole
+    diagonal at once with a 2×1 convolution over the previous column.
+    """
+    b, c, h, w = x.shape
+    out = x.new_zeros(b, c, h, w + h - 1)
+    for r in range(h):
+        out[:, :, r, r : r + w] = x[:, :, r]
+    return out

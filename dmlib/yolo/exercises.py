@@ -12,10 +12,11 @@ import numpy as np
 import torch
 
 from ..exercises import checker, compare
-from .boxes import box_iou, wh_iou
+from .boxes import box_iou, nms, wh_iou
 from .detector import reorg
 
 __all__ = [
+    "check_nms",
     "buggy_box_iou",
     "check_absolute_probabilities",
     "check_box_iou",
@@ -177,3 +178,26 @@ def check_box_iou(fn: Callable[[tuple, tuple], float], trials: int = 20) -> None
         compare("IoU", fn(a, b), expected, [a, b])
     compare("IoU of a box with itself", fn((0.0, 0.0, 2.0, 3.0), (0.0, 0.0, 2.0, 3.0)), 1.0, [0, 0, 2, 3])
     print(f"✓ IoU correct on {trials + 1} box pairs (1 for a box with itself)")
+
+
+@checker
+def check_nms(fn: Callable[[np.ndarray, np.ndarray, float], list], trials: int = 20) -> None:
+    """YOLO9000 exercise 9: ``fn(boxes, scores, threshold)`` → the indices greedy NMS keeps, best score first.
+
+    ``boxes`` is (N, 4) corners (x1, y1, x2, y2); a box is dropped when its IoU with an already kept,
+    higher-scoring box exceeds ``threshold`` (darknet's 0.45 in the detector). Compared with ``boxes.nms``
+    on clusters of overlapping boxes. Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(29)
+    for _ in range(trials):
+        centres = rng.uniform(2, 8, size=(3, 2))[rng.integers(0, 3, size=8)] + rng.normal(0, 0.4, size=(8, 2))
+        sizes = rng.uniform(1, 3, size=(8, 2))
+        boxes = np.concatenate([centres - sizes / 2, centres + sizes / 2], axis=1)
+        scores = rng.permutation(8) / 8 + 0.05  # distinct scores: one right answer
+        threshold = float(rng.choice([0.3, 0.45, 0.6]))
+        expected = nms(torch.tensor(boxes), torch.tensor(scores), threshold).tolist()
+        got = [int(i) for i in fn(boxes.copy(), scores.copy(), threshold)]
+        if got != expected:
+            raise AssertionError(f"threshold {threshold}, scores {np.round(scores, 3).tolist()}:\n"
+                                 f"boxes\n{np.round(boxes, 2)}\nexpected kept {expected}, got {got}")  # fmt: skip
+    print(f"✓ greedy NMS keeps the same boxes, in the same order, on {trials} random clusters")

@@ -88,3 +88,23 @@ def distance_experiment(wh: torch.Tensor, k: int = 5) -> dict[str, float]:
     matching (IoU ≥ 0.5) cares about (paper §2, Table 1).
     """
     return {name: 100 * kmeans_anchors(wh, k, distance=name, restarts=1)[1] for name in ("iou", "sse")}
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float) -> list:
+    """Exercise 9: greedy non-maximum suppression.
+
+    Visit boxes from the highest score down; keep a box unless a box already kept overlaps it with
+    IoU > threshold. Each kept box suppresses its neighbours once, so the loop is O(N²) at worst.
+    In the detector this runs per class on the boxes whose score σ(t_o)·Pr(class) passes the threshold.
+    """
+    def iou(a, b):
+        w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+        h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+        union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+        return w * h / union
+
+    kept = []
+    for i in np.argsort(-scores, kind="stable"):
+        if all(iou(boxes[i], boxes[j]) <= threshold for j in kept):
+            kept.append(int(i))
+    return kept
