@@ -35,12 +35,33 @@ def test_every_cell_has_a_slide_role(notebook):
     assert not missing, f"cells without slideshow metadata: {missing}"
 
 
-def test_the_talk_opens_on_its_title_and_has_twenty_to_forty_slides(notebook):
+def _main_path(notebook) -> tuple[list, list]:
+    """The talk's slides up to its discussion slide, and what follows for after the talk (exercises, 부록)."""
     talk = course.slides(notebook)
+    ends = [k for k, s in enumerate(talk) if "토론 질문" in _heading(s)]
+    cut = ends[0] + 1 if ends else len(talk)
+    return talk[:cut], talk[cut:]
+
+
+def test_the_talk_opens_on_its_title_and_has_twenty_to_forty_slides(notebook):
+    main, appendix = _main_path(notebook)
     first = course.cells(notebook)[0]
     assert course.slide_type(first) == "slide"
     assert _text(first).startswith(f"# {notebook.talk}")
-    assert 20 <= len(talk) <= 40, f"{len(talk)} slides"
+    assert 20 <= len(main) <= 40, f"{len(main)} slides up to the discussion"
+    assert len(appendix) <= 16, f"{len(appendix)} slides after the discussion"
+
+
+def test_the_appendix_follows_the_discussion_and_the_agenda_matches_the_slides(notebook):
+    """TALKS.md §3: methodology goes to a 부록 after the discussion; about 1.5 minutes per slide."""
+    main, after = _main_path(notebook)
+    assert not any("부록" in _heading(s) for s in main), "an appendix slide before the discussion"
+    assert any("부록" in _heading(s) for s in after), "no 부록 after the discussion"
+    rows = course.agenda(notebook)
+    discussion = sum(minutes for section, minutes in rows if "토론" in section or "Discussion" in section)
+    talking = sum(minutes for _, minutes in rows) - discussion
+    per_slide = talking / (len(main) - 1)  # the discussion slide takes the discussion's minutes
+    assert 1.0 <= per_slide <= 2.0, f"{talking} min for {len(main) - 1} slides: {per_slide:.2f} min per slide"
 
 
 def test_every_slide_has_korean_speaker_notes(notebook):

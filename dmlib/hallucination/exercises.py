@@ -95,7 +95,7 @@ def check_hallucination_gradient(fn: Callable[..., torch.Tensor], trials: int = 
 
 @checker
 def check_linear_cka(fn: Callable[[torch.Tensor, torch.Tensor], float], trials: int = 10) -> None:
-    """Hallucination exercise 6: ``fn(x, y)`` is linear CKA of two activation sets (N, D1) and (N, D2).
+    """Hallucination exercise 7: ``fn(x, y)`` is linear CKA of two activation sets (N, D1) and (N, D2).
 
     Also checks the two properties the talk relies on: CKA is unchanged by rotating or scaling one
     set's features, and it is 1 for a set and itself. Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
@@ -113,7 +113,7 @@ def check_linear_cka(fn: Callable[[torch.Tensor, torch.Tensor], float], trials: 
 
 @checker
 def check_paired_interval(fn: Callable[..., tuple], trials: int = 10) -> None:
-    """Hallucination exercise 7: ``fn(a, b)`` → (mean, low, high), the paired 95 % interval of mean(a − b).
+    """Hallucination exercise 8: ``fn(a, b)`` → (mean, low, high), the paired 95 % interval of mean(a − b).
 
     ``a`` and ``b`` hold one accuracy per seed (same seeds, same order). Compared with
     ``stats.paired_interval``. Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.

@@ -83,7 +83,7 @@ def gamma_experiment(
 
 
 def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
-    """Exercise 6: linear CKA = ‖Yᶜᵀ Xᶜ‖²_F / (‖Xᶜᵀ Xᶜ‖_F · ‖Yᶜᵀ Yᶜ‖_F), with Xᶜ, Yᶜ centred per feature.
+    """Exercise 7: linear CKA = ‖Yᶜᵀ Xᶜ‖²_F / (‖Xᶜᵀ Xᶜ‖_F · ‖Yᶜᵀ Yᶜ‖_F), with Xᶜ, Yᶜ centred per feature.
 
     Centring removes each feature's mean; the numerator is the (squared) cross-covariance, the
     denominator normalises by each set's own covariance, so rotating or scaling the features of one set
@@ -95,7 +95,7 @@ def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def paired_interval(a: list, b: list, level: float = 0.95) -> tuple[float, float, float]:
-    """Exercise 7: the paired interval works on the per-seed differences d_s = a_s − b_s.
+    """Exercise 8: the paired interval works on the per-seed differences d_s = a_s − b_s.
 
     mean = d̄; half-width = t_{n−1, 0.975} · sd(d) / √n with the sample sd (n − 1). Pairing removes
     what both share in one seed (its scenes, its initialisation), so the spread that matters is the
