@@ -1,6 +1,6 @@
 """``python -m dmlib``: train · evaluate · report · env · badges.
 
-Taught in notebooks/01_infogan.ipynb §6 Training. Every model's config fields are flags of
+Taught in notebooks/01_infogan.ipynb §8.1 Training. Every model's config fields are flags of
 ``train NAME`` (``lambda_info`` → ``--lambda-info``), so the defaults are documented once, in
 the config dataclass. ``train`` writes into ``runs/NAME/`` (``checkpoints/`` and ``results/``)
 unless told ``--out DIR``; only ``--ship`` writes into ``data/``, replacing the shipped files and

@@ -1,6 +1,6 @@
 """One look across the course: image grids, confusion matrices, training curves.
 
-Taught in notebooks/01_infogan.ipynb §7 Results (every notebook plots through here).
+Taught in notebooks/01_infogan.ipynb §8 Our reproduction (every notebook plots through here).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def image_grid(
 
     ``images`` is (R, C, 1, H, W) — shown as R rows × C columns — or (N, 1, H, W), wrapped into
     ``ncols`` columns (default: √N). Values are expected in [0, 1].
-    Taught in notebooks/01_infogan.ipynb §7.3 Figure 2.
+    Taught in notebooks/01_infogan.ipynb §8.4 Figure 2.
     """
     array = images.detach().cpu().float().numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
     if array.ndim == 4 and array.shape[1] == 1:
@@ -62,7 +62,7 @@ def plot_confusion(
 ) -> plt.Axes:
     """A confusion matrix ``confusion[true, predicted]`` with counts written in the cells.
 
-    Taught in notebooks/01_infogan.ipynb §7.1 c1 as a classifier.
+    Taught in notebooks/01_infogan.ipynb §8.2 c1 as a classifier.
     """
     confusion = np.asarray(confusion)
     if confusion.ndim != 2:
@@ -91,7 +91,7 @@ def plot_curves(
     """Line plot of several named curves over a shared x, with a moving-average ``smooth``.
 
     ``labels`` may set ``title``, ``xlabel`` and ``ylabel``.
-    Taught in notebooks/01_infogan.ipynb §7.2 Figure 1.
+    Taught in notebooks/01_infogan.ipynb §8.3 Figure 1.
     """
     if not isinstance(smooth, int) or smooth < 1:
         raise ValueError(f"smooth must be a positive int, got {smooth!r}")

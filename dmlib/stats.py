@@ -59,10 +59,10 @@ class Paired:
         """What the interval lets a slide say about A − B: higher, lower, or not separated with n seeds."""
         n = len(self.differences)
         if self.low > 0:
-            return "A higher · A가 높음"
+            return "A higher"
         if self.high < 0:
-            return "A lower · A가 낮음"
-        return f"not separated with {n} seeds · {n}개 seed로 구분되지 않음"
+            return "A lower"
+        return f"not separated with {n} seeds"
 
     def __str__(self) -> str:
         return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"

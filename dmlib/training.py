@@ -1,6 +1,6 @@
 """Shared training machinery: seeding, device, autocast, the optimiser step, the loop, checkpoints.
 
-Taught in notebooks/01_infogan.ipynb §0 Setup and §6 Training. Every model in the course has the
+Taught in notebooks/01_infogan.ipynb §0 Setup and §8.1 Training. Every model in the course has the
 same life cycle:
 
 1. a paper package describes it with a :class:`Recipe` (config class, how to build its networks,

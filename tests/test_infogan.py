@@ -107,16 +107,7 @@ def test_shape_measures_read_rotation_and_width():
 
 
 def _soft_bar(angle_deg: float, width: float, length: float = 18.0, shear: float = 0.0) -> torch.Tensor:
-    """A bar of known width, anti-aliased by 8×8 supersampling: leaning right by ``angle_deg`` (a rotation),
-    then optionally sheared (x += shear · y, as italic writing slants a digit)."""
-    ys, xs = torch.meshgrid(torch.arange(28.0) - 13.5, torch.arange(28.0) - 13.5, indexing="ij")
-    t, inside = math.radians(angle_deg), torch.zeros(28, 28)
-    for dy in (torch.arange(8) + 0.5) / 8 - 0.5:
-        for dx in (torch.arange(8) + 0.5) / 8 - 0.5:
-            x, y = xs + dx - shear * (ys + dy), ys + dy
-            across, along = x * math.cos(t) + y * math.sin(t), -x * math.sin(t) + y * math.cos(t)
-            inside += ((across.abs() <= width / 2) & (along.abs() <= length / 2)).float()
-    return (inside / 64)[None, None]
+    return experiments.synthetic_bar(angle_deg, width, length, shear)
 
 
 @pytest.mark.parametrize("width", [2.0, 3.0, 4.0])

@@ -1,6 +1,6 @@
 """InfoGAN's training (App. C) and evaluation (§7.2, Fig. 1–2): what ``python -m dmlib train infogan`` runs.
 
-Taught in notebooks/01_infogan.ipynb §6 Training and §7 Results.
+Taught in notebooks/01_infogan.ipynb §8 Our reproduction.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ __all__ = [
     "study_name",
     "stroke_thickness",
     "sweep",
+    "synthetic_bar",
     "train",
     "train_and_save",
     "train_seed",
@@ -88,7 +89,7 @@ def train(config: InfoGANConfig, folder: Path | None = None) -> Trained:
     steps and the networks of the best check are returned (``results["best_step"]``); with
     ``resume`` the run continues from ``folder/NAME_seedS.resume.pt`` (networks, optimisers, random
     state, best so far), saved every ``save_minutes``, so a long run spans sittings.
-    Taught in notebooks/01_infogan.ipynb §6 Training.
+    Taught in notebooks/01_infogan.ipynb §8.1 Training.
     """
     if config.lambda_info < 0:
         raise ValueError(f"lambda_info must be >= 0, got {config.lambda_info}")
@@ -274,7 +275,7 @@ def read_seed_study(arm: str = "infogan", folder: Path | None = None, steps: int
 
     ``arm`` is ``"infogan"`` or ``"infogan_gan"`` (the plain-GAN arm); ``steps`` the training budget
     of the study (2000, or 5000 as in the official launcher).
-    Taught in notebooks/01_infogan.ipynb §7.5 Five seeds.
+    Taught in notebooks/01_infogan.ipynb §10 Appendix A (five seeds).
     """
     if arm not in ("infogan", "infogan_gan"):
         raise ValueError(f"arm must be 'infogan' or 'infogan_gan', got {arm!r}")
@@ -330,7 +331,7 @@ def evaluate_c1(DQ: DiscriminatorQ, split: str = "test") -> dict:
 
     ``split="validation"`` uses the last 10k training digits (the GAN never sees labels, so their
     labels can choose between runs without touching the test set).
-    Taught in notebooks/01_infogan.ipynb §7.1 c1 as a classifier.
+    Taught in notebooks/01_infogan.ipynb §8.2 c1 as a classifier.
     """
     if split not in ("test", "validation"):
         raise ValueError(f"split must be 'test' or 'validation', got {split!r}")
@@ -365,7 +366,7 @@ def generate(
 def fixed_noise(n: int, config: InfoGANConfig, seed: int = 0) -> torch.Tensor:
     """``n`` noise vectors z ~ U(-1, 1)^62 drawn from ``seed`` — the rows of the Fig. 2 grids.
 
-    Taught in notebooks/01_infogan.ipynb §7.3 Figure 2.
+    Taught in notebooks/01_infogan.ipynb §8.4 Figure 2.
     """
     return torch.rand(n, config.noise_dim, generator=torch.Generator().manual_seed(seed)) * 2 - 1
 
@@ -374,7 +375,7 @@ def sweep(G: Generator, code: str, values: torch.Tensor, z: torch.Tensor, c1: in
     """Images (rows = z, columns = values) varying one code, the others held fixed at 0.
 
     ``code`` is ``"c1"`` (values are categories) or ``"c2"`` / ``"c3"`` (values are reals).
-    Returns (len(z), len(values), 1, 28, 28). Taught in notebooks/01_infogan.ipynb §7.3.
+    Returns (len(z), len(values), 1, 28, 28). Taught in notebooks/01_infogan.ipynb §8.4.
     """
     if code not in ("c1", "c2", "c3"):
         raise ValueError(f"code must be 'c1', 'c2' or 'c3', got {code!r}")
@@ -397,7 +398,7 @@ def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
     Rotation: the ink's 2×2 covariance gives the principal axis; its angle from the vertical is
     the slant (positive when the top leans right). Width: a stroke of width w and length L has
     area ≈ wL and perimeter ≈ 2L, so w ≈ 2 · area / perimeter, counted on the ink (> 0.5) mask;
-    rotation leaves it unchanged. Taught in notebooks/01_infogan.ipynb §7.3 Measuring c2 and c3.
+    rotation leaves it unchanged. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
     """
     check_images(images)
     check_tensor(images, "images", low=0.0, high=1.0)
@@ -466,6 +467,20 @@ def digit_width(images: torch.Tensor) -> np.ndarray:
 SHAPE_FACTORS = ("rotation", "width", "thickness", "digit_width")
 
 
+def synthetic_bar(angle_deg: float, width: float, length: float = 18.0, shear: float = 0.0) -> torch.Tensor:
+    """A (1, 1, 28, 28) bar of known width leaning right by ``angle_deg`` (a rotation), optionally sheared
+    (x += shear · y, as italic writing slants a digit); anti-aliased by 8×8 supersampling. The measures
+    above are checked on such bars. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3."""
+    ys, xs = torch.meshgrid(torch.arange(28.0) - 13.5, torch.arange(28.0) - 13.5, indexing="ij")
+    t, inside = math.radians(angle_deg), torch.zeros(28, 28)
+    for dy in (torch.arange(8) + 0.5) / 8 - 0.5:
+        for dx in (torch.arange(8) + 0.5) / 8 - 0.5:
+            x, y = xs + dx - shear * (ys + dy), ys + dy
+            across, along = x * math.cos(t) + y * math.sin(t), -x * math.sin(t) + y * math.cos(t)
+            inside += ((across.abs() <= width / 2) & (along.abs() <= length / 2)).float()
+    return (inside / 64)[None, None]
+
+
 @evaluation_cache
 def code_factor_correlations(
     G: Generator,
@@ -480,7 +495,7 @@ def code_factor_correlations(
     other code at 0, and ρ is taken along that sweep; ``rho[code][factor]`` is the mean over the
     ``n_z × K`` sweeps. ``assignment`` pairs rotation and width with the codes (one-to-one, the larger
     sum of |ρ|); with the slant-invariant ``factors`` (:data:`SHAPE_FACTORS`) ``assignments`` also pairs
-    rotation with each width-like factor. Taught in notebooks/01_infogan.ipynb §7.3 Measuring c2 and c3.
+    rotation with each width-like factor. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
     """
     if not isinstance(n_z, int) or n_z < 1:
         raise ValueError(f"n_z must be a positive int, got {n_z!r}")
@@ -522,7 +537,7 @@ def code_factor_correlations(
 def mutual_information_curve(name: str) -> dict[str, np.ndarray]:
     """Fig. 1 data: steps and the logged L_I of checkpoint ``name`` (from its training log).
 
-    Taught in notebooks/01_infogan.ipynb §7.2 Figure 1.
+    Taught in notebooks/01_infogan.ipynb §8.3 Figure 1.
     """
     return read_history(name)
 
@@ -533,7 +548,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     a c1 far from a classifier (> 0.5 error) and a low L_I (its Q reads c1 from detached features only).
     One seed is one draw, so the shipped checkpoint's own figures are shown in the notebook, not judged.
 
-    Taught in notebooks/01_infogan.ipynb §8 Paper vs ours.
+    Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
     """
     info, gan = read_seed_study("infogan").values(), read_seed_study("infogan_gan").values()
     n, n_gan = len(info), len(gan)

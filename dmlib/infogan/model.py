@@ -1,6 +1,6 @@
 """InfoGAN's model, in the paper's order: latent codes, networks (App. C), the objective (§5).
 
-Taught in notebooks/01_infogan.ipynb §5 Main idea and §6 Training; the paper, its equations and
+Taught in notebooks/01_infogan.ipynb §5 Main idea and §8.1 Training; the paper, its equations and
 our deviations are in the package docstring (:mod:`dmlib.infogan`).
 """
 
@@ -38,7 +38,7 @@ __all__ = [
 class InfoGANConfig:
     """Defaults reproduce the paper's MNIST setting; every field is a ``train infogan`` flag.
 
-    Taught in notebooks/01_infogan.ipynb §6 Training.
+    Taught in notebooks/01_infogan.ipynb §8.1 Training.
     """
 
     noise_dim: int = 62  # z, the incompressible noise

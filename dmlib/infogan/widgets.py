@@ -1,6 +1,6 @@
 """InfoGAN's widgets: the distribution explorer (§3) and the latent-code explorer (§7.4).
 
-Taught in notebooks/01_infogan.ipynb §3 Information theory and §7.4 Explore the codes.
+Taught in notebooks/01_infogan.ipynb §3 Information theory and §8.5 Explore the codes.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def latent_explorer(
 
     ``w.result`` is ``{"image": (1, 1, 28, 28), "q_c1": Q's argmax category, "ms": redraw time}``.
     ``digit_of_category`` (from :func:`dmlib.infogan.experiments.match_clusters`) labels the categories.
-    Taught in notebooks/01_infogan.ipynb §7.4 Explore the codes.
+    Taught in notebooks/01_infogan.ipynb §8.5 Explore the codes.
     """
     if not isinstance(G, Generator) or not isinstance(DQ, DiscriminatorQ):
         raise ValueError("G and DQ must be the InfoGAN Generator and DiscriminatorQ")
