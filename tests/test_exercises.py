@@ -111,9 +111,13 @@ def test_checkers_catch_plausible_mistakes():
     with pytest.raises(AssertionError, match="CKA"):  # forgot to centre the features
         hx.check_linear_cka(lambda x, y: float((y.T @ x).norm() ** 2 / ((x.T @ x).norm() * (y.T @ y).norm())))
     with pytest.raises(AssertionError, match="low"):  # a z interval (1.96) instead of Student's t
-        hx.check_paired_interval(lambda a, b: (np.mean(np.subtract(a, b)),
-                                               np.mean(np.subtract(a, b)) - 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5,
-                                               np.mean(np.subtract(a, b)) + 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5))
+        hx.check_paired_interval(
+            lambda a, b: (
+                np.mean(np.subtract(a, b)),
+                np.mean(np.subtract(a, b)) - 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5,
+                np.mean(np.subtract(a, b)) + 1.96 * np.std(np.subtract(a, b), ddof=1) / len(a) ** 0.5,
+            )
+        )
     with pytest.raises(AssertionError, match="∂L_hall"):
         hx.check_hallucination_gradient(lambda a_d, a_h: -2 * (a_d.sigmoid() - a_h.sigmoid()) / len(a_h))
 

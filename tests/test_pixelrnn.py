@@ -353,7 +353,7 @@ def test_the_binarized_models_are_judged_within_three_nats_of_the_paper(monkeypa
     monkeypatch.setattr(experiments, "load_data", lambda data, split: torch.zeros(4, 1, 28, 28))
 
     def load(nats):  # a checkpoint whose sidecar stores its full-test NLL
-        model = SimpleNamespace(config=SimpleNamespace(data="binary_mnist"))
+        model = SimpleNamespace(config=SimpleNamespace(data="binary_mnist", classes=0))
         return lambda name: SimpleNamespace(
             networks={"model": model}, sidecar={"metrics": {"test_nll_nats": nats}}
         )
@@ -403,7 +403,9 @@ def test_the_class_enters_the_gates_of_both_stacks():
     assert _class_effect(model, slice(0, 7)) > 1e-3
     with torch.no_grad():
         for block in [model.first, *model.blocks]:
-            block.condition.weight[:, block.condition.weight.shape[1] // 2 :] = 0  # no V^T h in the horizontal stack
+            block.condition.weight[:, block.condition.weight.shape[1] // 2 :] = (
+                0  # no V^T h in the horizontal stack
+            )
     # Row 0 has nothing above it: there the class can only come through the horizontal stack …
     assert _class_effect(model, slice(0, 1)) == 0
     # … and below it, the vertical stack still carries the class down.
@@ -411,7 +413,9 @@ def test_the_class_enters_the_gates_of_both_stacks():
     model = _conditional()
     with torch.no_grad():
         for block in [model.first, *model.blocks]:
-            block.condition.weight[:, : block.condition.weight.shape[1] // 2] = 0  # no V^T h in the vertical stack
+            block.condition.weight[:, : block.condition.weight.shape[1] // 2] = (
+                0  # no V^T h in the vertical stack
+            )
     assert _class_effect(model, slice(0, 1)) > 1e-3
 
 
@@ -424,16 +428,22 @@ def test_conditioning_keeps_every_output_causal(colours):
             x = torch.rand(1, colours, 7, 7).round() if colours == 1 else torch.rand(1, colours, 7, 7)
             x.requires_grad_(True)
             out = model(x, labels)
-            picked = out[0, channel, pixel[0], pixel[1]] if colours == 1 else out[0, :, channel, pixel[0], pixel[1]]
+            picked = (
+                out[0, channel, pixel[0], pixel[1]]
+                if colours == 1
+                else out[0, :, channel, pixel[0], pixel[1]]
+            )
             (grad,) = torch.autograd.grad(picked.sum(), x)
             field = grad[0].abs().sum(0) if colours == 1 else grad[0]
             i, j = pixel
             later = torch.zeros(7, 7, dtype=torch.bool)
             later[i, j + 1 :], later[i + 1 :] = True, True
             if colours == 1:
-                assert field[later].abs().sum() == 0 and field[i, j] == 0
+                assert field[later].abs().sum() == 0
+                assert field[i, j] == 0
             else:  # sub-pixel order R → G → B: channel c sees the earlier colours of its own pixel only
-                assert field[:, later].abs().sum() == 0 and field[channel:, i, j].abs().sum() == 0
+                assert field[:, later].abs().sum() == 0
+                assert field[channel:, i, j].abs().sum() == 0
 
 
 @pytest.mark.parametrize("colours", [1, 3])
@@ -490,5 +500,8 @@ def test_conditional_training_feeds_each_digit_its_own_class(monkeypatch):
     for x, y in batches:
         for image, label in zip(x.flatten(1), y, strict=True):
             where = (digits[:-20] == image).all(1).nonzero()[:, 0]
-            assert len(where) and label in labels[where]
-    assert any(torch.equal(y, labels[-20:]) for x, y in seen if len(x) == 20)  # the validation digits' classes
+            assert len(where)
+            assert label in labels[where]
+    assert any(
+        torch.equal(y, labels[-20:]) for x, y in seen if len(x) == 20
+    )  # the validation digits' classes

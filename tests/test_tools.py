@@ -38,3 +38,18 @@ def test_runner_stops_at_the_first_error(tmp_path):
     with pytest.raises(kernel.CellError, match="ZeroDivisionError"):
         kernel.run_notebook(nb, tmp_path)
     assert nb.cells[1].get("outputs", []) == []
+
+
+def test_re_execution_empties_the_predict_first_exercises_again():
+    nb = nbformat.v4.new_notebook()
+    answer = nbformat.v4.new_output("stream", text="0.5\n")
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("**Exercise 1 · predict the output.** *Predict* what this prints."),
+        nbformat.v4.new_code_cell("print(0.5)", outputs=[answer], execution_count=3),
+        nbformat.v4.new_markdown_cell("**Exercise 2.** Implement it."),
+        nbformat.v4.new_code_cell("print(1)", outputs=[answer], execution_count=4),
+    ]
+    assert kernel.clear_predict_first(nb) == 1
+    assert nb.cells[1].outputs == []
+    assert nb.cells[1].execution_count is None
+    assert nb.cells[3].outputs == [answer]  # not a prediction: its output stays

@@ -12,6 +12,7 @@ widget state (each Output widget's captured outputs, as JupyterLab saves them) w
 from __future__ import annotations
 
 import queue
+import re
 import time
 from pathlib import Path
 
@@ -136,12 +137,30 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: str | Path, stall_s: float = 30
     return {"seconds": time.perf_counter() - start, "retried": retried}
 
 
+# An exercise that asks the reader to predict an output ships without it (TALKS.md §5; tests/test_talks.py).
+PREDICT_FIRST = re.compile(r"\*?[Pp]redict\*?,? (the|what|which|how|where|whether)\b")
+
+
+def clear_predict_first(nb: nbformat.NotebookNode) -> int:
+    """Empty the outputs of the code cell after each predict-first exercise; return how many were cleared."""
+    cleared = 0
+    for i, cell in enumerate(nb.cells):
+        text = "".join(cell.source)
+        if cell.cell_type == "markdown" and text.startswith("**Exercise") and PREDICT_FIRST.search(text):
+            code = next((c for c in nb.cells[i + 1 :] if c.cell_type == "code"), None)
+            if code is not None and code.outputs:
+                code.outputs, code.execution_count, cleared = [], None, cleared + 1
+    return cleared
+
+
 def execute_in_place(path: str | Path) -> dict:
     """Run the notebook at ``path`` top to bottom in a fresh kernel (cwd: its folder) and save it executed:
-    what ``jupyter nbconvert --execute --inplace`` does, without nbclient's widget-cell hang."""
+    what ``jupyter nbconvert --execute --inplace`` does, without nbclient's widget-cell hang. The
+    predict-first exercises' outputs are emptied again before saving."""
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     run = run_notebook(nb, path.parent)
+    run["predict_first_cleared"] = clear_predict_first(nb)
     nbformat.write(nb, path)
     return run
 

@@ -98,7 +98,8 @@ def check_linear_cka(fn: Callable[[torch.Tensor, torch.Tensor], float], trials: 
     """Hallucination exercise 7: ``fn(x, y)`` is linear CKA of two activation sets (N, D1) and (N, D2).
 
     Also checks the two properties the talk relies on: CKA is unchanged by rotating or scaling one
-    set's features, and it is 1 for a set and itself. Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
+    set's features, and it is 1 for a set and itself.
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
     """
     generator = torch.Generator().manual_seed(11)
     for _ in range(trials):
@@ -125,6 +126,8 @@ def check_paired_interval(fn: Callable[..., tuple], trials: int = 10) -> None:
         b = [v - 0.02 + 0.04 * float(e) for v, e in zip(a, torch.randn(n, generator=generator), strict=True)]
         expected = paired_interval(a, b)
         got = fn(list(a), list(b))
-        for name, value, want in zip(("mean", "low", "high"), got, (expected.mean, expected.low, expected.high), strict=True):
+        for name, value, want in zip(
+            ("mean", "low", "high"), got, (expected.mean, expected.low, expected.high), strict=True
+        ):
             compare(f"{name} of a − b over {n} seeds", value, want, [a, b])
     print(f"✓ paired 95 % intervals correct for {trials} random studies of 3 to 15 seeds")

@@ -1,6 +1,7 @@
 """The two-stage recipe, baselines and ablations: what ``python -m dmlib train hallucination`` runs.
 
-Taught in notebooks/04_modality_hallucination.ipynb §6 Training, §7 Results and §9 Paper vs ours.
+Taught in notebooks/04_modality_hallucination.ipynb §7.1 (settings and training); the first
+study's results are shown in its 부록 A–E.
 
 Stage 1 trains an RGB net (twice, for the ensemble control), a depth net and a depth generator
 (the "generate the missing modality" baseline), each on its own. Stage 2 initialises H from the
@@ -74,7 +75,7 @@ CLIP = 10.0  # the paper clips gradients at 10
 class HallucinationConfig:
     """One seed of the full recipe; each field is a flag of ``python -m dmlib train hallucination``.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §6 Training.
+    Taught in notebooks/04_modality_hallucination.ipynb §7.1 What we changed.
     """
 
     seed: int = 0
@@ -120,7 +121,7 @@ def load_scenes(split: str, count: int, design: str = "shaded") -> dict[str, tor
     """Rendered scenes: ``rgb``, ``depth``, ``depth3`` (the 3-channel encoding), ``label``, ``mask``.
 
     Each split has its own render seed (:data:`RENDER_SEEDS`).
-    Taught in notebooks/04_modality_hallucination.ipynb §5 Loss function.
+    Taught in notebooks/04_modality_hallucination.ipynb §4 The loss.
     """
     check_choice(split, "split", tuple(RENDER_SEEDS))
     scenes = render_scenes(count, seed=RENDER_SEEDS[split], design=design)
@@ -342,7 +343,7 @@ def scores(net: nn.Module, inputs: torch.Tensor, batch: int = 500) -> torch.Tens
 def evaluate_all(models: dict[str, nn.Module], data: dict[str, torch.Tensor]) -> dict[str, float]:
     """Test accuracy of every row of the paper's comparison, from the trained ``models``.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §7 Results.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 C (the first study).
     """
     check_inputs(data["rgb"], data["depth"])
     rgb, depth3, label = data["rgb"], data["depth3"], data["label"]
@@ -413,7 +414,7 @@ def train(config: HallucinationConfig, test: bool = True) -> Trained:
 
     Returns the seven networks; ``results`` holds the accuracies on the validation scenes (and,
     unless ``test`` is False, on the test scenes), the ablations, γ and each phase's best epoch.
-    Taught in notebooks/04_modality_hallucination.ipynb §6 Training.
+    Taught in notebooks/04_modality_hallucination.ipynb §7.1 What we changed.
     """
     start = time.perf_counter()
     generator = seed_everything(config.seed)
@@ -494,7 +495,7 @@ def train_and_save(config: HallucinationConfig, folder: Path | None = None) -> s
 def read_results(folder: Path | None = None) -> dict:
     """Every shipped seed's row of the results file.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §6 Several issues: the training recipe.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 A (the first study's settings).
     """
     return read_json(
         results_path("hallucination", folder),
@@ -508,7 +509,7 @@ class SearchConfig(HallucinationConfig):
 
     With ``rgb_only`` just the RGB net is trained (e.g. on 10× the scenes: how much of the class an
     RGB net can learn from the pixels when labels are plentiful).
-    Taught in notebooks/04_modality_hallucination.ipynb §6.1 Choosing the scenes.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 B (choosing the scenes).
     """
 
     ablations: bool = False
@@ -549,7 +550,7 @@ def search_and_save(config: SearchConfig, folder: Path | None = None) -> str:
 def read_search(folder: Path | None = None) -> dict:
     """Every row of the scene-design search (validation accuracies only).
 
-    Taught in notebooks/04_modality_hallucination.ipynb §6.1 Choosing the scenes.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 B (choosing the scenes).
     """
     return read_json(
         results_path("hallucination_search", folder), "python -m dmlib train hallucination_search --ship"
@@ -571,7 +572,7 @@ def seed_table(results: dict, split: str = "test") -> dict[str, list[float]]:
 
 
 def summary(results: dict, split: str = "test") -> dict[str, tuple[float, float]]:
-    """Mean and sample standard deviation (ddof = 1) over seeds of every row. Taught in §7 Results."""
+    """Mean and sample standard deviation (ddof = 1) over seeds of every row (04's 부록 C)."""
     return {row: mean_sd(values) for row, values in seed_table(results, split).items()}
 
 
@@ -588,7 +589,7 @@ CLAIMS = (
 
 
 def claims(results: dict, split: str = "test") -> dict[tuple[str, str], Paired]:
-    """The paired 95 % interval of A − B over seeds for each claim in :data:`CLAIMS`. Taught in §7 Results."""
+    """The paired 95 % interval of A − B over seeds for each claim in :data:`CLAIMS` (04's 부록 C)."""
     table = seed_table(results, split)
     return {(a, b): paired_interval(table[a], table[b]) for a, b in CLAIMS if a in table and b in table}
 
@@ -598,7 +599,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
 
     The paper's NYUD2 numbers are not in our sources, so the "paper" column states the ordering only;
     "met" means the whole interval lies above zero.
-    Taught in notebooks/04_modality_hallucination.ipynb §9 Paper vs ours.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 E (the first study).
     """
     names = {
         ("RGB + hallucination", "RGB only"): "RGB+H − RGB, 95% CI low",
@@ -620,7 +621,7 @@ def design_conditions(search: dict, results: dict, config: HallucinationConfig |
     - ``recoverable from RGB``: an RGB net trained on 10× the labelled scenes (search rows) − RGB — the
       pixels hold more of the class than an RGB net learns from the labelled set.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §6.1 Choosing the scenes.
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 B (choosing the scenes).
     """
     config = config or HallucinationConfig()
     small = [row["accuracy"]["validation"] for row in results.values()]

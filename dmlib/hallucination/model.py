@@ -1,6 +1,6 @@
 """The three networks of modality hallucination and the loss that ties H to D (paper §3.1–3.2).
 
-Taught in notebooks/04_modality_hallucination.ipynb §4 The three networks and §5 Loss function;
+Taught in notebooks/04_modality_hallucination.ipynb §4 The loss and §7.1 What we changed;
 the paper and the full recipe are in the package docstring (:mod:`dmlib.hallucination`).
 """
 
@@ -53,7 +53,7 @@ class ModalityNet(nn.Module):
 
     ``forward`` returns the class scores; :meth:`features` returns every named activation
     (pool2, pool5, fc7 and the scores), which the hallucination loss taps.
-    Taught in notebooks/04_modality_hallucination.ipynb §4 The three networks.
+    Taught in notebooks/04_modality_hallucination.ipynb §7.1 What we changed.
     """
 
     def __init__(self, classes: int = len(CLASSES)) -> None:
@@ -132,7 +132,7 @@ class DepthGenerator(nn.Module):
 def hallucination_loss(depth_activation: torch.Tensor, hallucinated: torch.Tensor) -> torch.Tensor:
     """‖σ(A_D) − σ(A_H)‖² per example, averaged over the batch; the depth side is a fixed target.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §5 Loss function.
+    Taught in notebooks/04_modality_hallucination.ipynb §4 The loss.
     """
     check_tensor(depth_activation, "depth_activation")
     check_tensor(hallucinated, "hallucinated")
@@ -147,7 +147,7 @@ def hallucination_loss(depth_activation: torch.Tensor, hallucinated: torch.Tenso
 def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
     """Linear centred kernel alignment of two activation sets (N, ...) — 1 means the same geometry.
 
-    Taught in notebooks/04_modality_hallucination.ipynb §8 Are H's features depth-like?
+    Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises (Exercise 7); measured in §8.2.
     """
     check_tensor(x, "x")
     check_tensor(y, "y")

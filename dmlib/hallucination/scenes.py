@@ -1,6 +1,7 @@
 """Rendered RGB-D scenes: one primitive solid per image, with colour, a depth map and a label.
 
-Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data. No RGB-D dataset ships with the
+Taught in notebooks/04_modality_hallucination.ipynb §7 Our reproduction: the data.
+No RGB-D dataset ships with the
 course (the paper used NYU Depth v2), so ``dmlib`` renders one, deterministically from a seed, by
 z-buffering dense surface samples of each solid through a pinhole camera.
 
@@ -183,7 +184,7 @@ def render_scenes(
     Also ``mask`` (N, 1, S, S), the object's pixels. Scenes are drawn ``batch`` at a time, each batch
     from its own generator seeded by (seed, batch number): the same ``seed`` and ``count`` always give
     the same data, and the first ``batch`` scenes do not depend on ``count``.
-    Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data.
+    Taught in notebooks/04_modality_hallucination.ipynb §7 Our reproduction: the data.
     """
     if not isinstance(count, int) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}")
@@ -346,7 +347,7 @@ def encode_depth(depth: torch.Tensor) -> torch.Tensor:
 
     Three channels, like the paper's HHA images, so the depth network's first layer has the same
     shape as the RGB network's and can be copied into the hallucination network.
-    Taught in notebooks/04_modality_hallucination.ipynb §2 RGB-D data.
+    Taught in notebooks/04_modality_hallucination.ipynb §7 Our reproduction: the data.
     """
     if depth.dim() != 4 or depth.shape[1] != 1:
         raise ValueError(f"depth must be (N, 1, H, W), got {tuple(depth.shape)}")

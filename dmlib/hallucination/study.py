@@ -331,14 +331,17 @@ def train_and_save(config: StudyConfig, folder: Path | None = None) -> str:
 
 
 def read_study(folder: Path | None = None) -> dict[int, dict]:
-    """The study's rows by seed."""
+    """The study's rows by seed. Taught in notebooks/04_modality_hallucination.ipynb §8.1."""
     command = "python -m dmlib train hallucination_study --seed S"
     rows = read_json(results_path("hallucination_study", folder), command)
     return {int(seed): row for seed, row in rows.items()}
 
 
 def study_table(rows: dict[int, dict], split: str = "test") -> dict[str, list[float]]:
-    """Every row's accuracy at its own chosen epoch, over the seeds in seed order."""
+    """Every row's accuracy at its own chosen epoch, over the seeds in seed order.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §8.1.
+    """
     seeds = sorted(rows)
     names = rows[seeds[0]]["chosen"]
     return {name: [rows[s]["chosen"][name][split] for s in seeds] for name in names}
@@ -357,7 +360,10 @@ STUDY_CLAIMS = (
 
 
 def study_claims(rows: dict[int, dict], split: str = "test") -> dict[tuple[str, str], Paired]:
-    """The paired 95 % interval of A − B over the seeds for each of :data:`STUDY_CLAIMS`."""
+    """The paired 95 % interval of A − B over the seeds for each of :data:`STUDY_CLAIMS`.
+
+    Taught in notebooks/04_modality_hallucination.ipynb §8.1.
+    """
     table = study_table(rows, split)
     return {(a, b): paired_interval(table[a], table[b]) for a, b in STUDY_CLAIMS}
 
@@ -378,7 +384,7 @@ def study_figures(load: Callable | None = None) -> list[Figure]:  # noqa: ARG001
     (``met``: above 0), and the half-width of RGB + H − ensemble against the ±0.03 fixed before the study.
 
     The paper's NYUD2 numbers are not in our sources, so the "paper" column states the ordering only.
-    Taught in notebooks/04_modality_hallucination.ipynb §8 Our results.
+    Printed by ``python -m dmlib report`` and in notebooks/04_modality_hallucination.ipynb 부록 E.
     """
     rows = read_study()
     claims = study_claims(rows)

@@ -470,7 +470,7 @@ SHAPE_FACTORS = ("rotation", "width", "thickness", "digit_width")
 def synthetic_bar(angle_deg: float, width: float, length: float = 18.0, shear: float = 0.0) -> torch.Tensor:
     """A (1, 1, 28, 28) bar of known width leaning right by ``angle_deg`` (a rotation), optionally sheared
     (x += shear · y, as italic writing slants a digit); anti-aliased by 8×8 supersampling. The measures
-    above are checked on such bars. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3."""
+    above are checked on such bars. Shown in notebooks/01_infogan.ipynb 부록 B.2."""
     ys, xs = torch.meshgrid(torch.arange(28.0) - 13.5, torch.arange(28.0) - 13.5, indexing="ij")
     t, inside = math.radians(angle_deg), torch.zeros(28, 28)
     for dy in (torch.arange(8) + 0.5) / 8 - 0.5:

@@ -23,26 +23,40 @@ from .models import PixelRNNConfig
 
 __all__ = ["RECIPES"]
 
-RECIPES = [
-    Recipe(
-        name=name,
-        help=f"PixelRNN family (PR-024): {name}, {overrides.get('data', 'binary_mnist')}",
-        config=PixelRNNConfig,
-        train_and_save=experiments.train_and_save,
-        figures=functools.partial(experiments.paper_figures, name=name),
-        build=experiments.build,
-        checkpoints={name: {}},
-        defaults=overrides,
-    )
-    for name, overrides in experiments.CHECKPOINTS.items()
-] + [
-    Recipe(
-        name=f"{name}_seeds",
-        help=f"seed study (PR-024): train {name} with --seed S and add its test bits/dim to "
-        f"data/results/{name}_seeds.json",
-        config=PixelRNNConfig,
-        train_and_save=experiments.train_seed,
-        defaults=experiments.CHECKPOINTS[name],
-    )
-    for name in experiments.SEED_STUDIES
-]
+RECIPES = (
+    [
+        Recipe(
+            name=name,
+            help=f"PixelRNN family (PR-024): {name}, {overrides.get('data', 'binary_mnist')}",
+            config=PixelRNNConfig,
+            train_and_save=experiments.train_and_save,
+            figures=functools.partial(experiments.paper_figures, name=name),
+            build=experiments.build,
+            checkpoints={name: {}},
+            defaults=overrides,
+        )
+        for name, overrides in experiments.CHECKPOINTS.items()
+    ]
+    + [
+        Recipe(
+            name=name,
+            help=f"PixelRNN family (PR-024): {name} (still training, not shipped yet)",
+            config=PixelRNNConfig,
+            train_and_save=experiments.train_and_save,
+            build=experiments.build,
+            defaults=overrides,
+        )
+        for name, overrides in experiments.IN_TRAINING.items()
+    ]
+    + [
+        Recipe(
+            name=f"{name}_seeds",
+            help=f"seed study (PR-024): train {name} with --seed S and add its test bits/dim to "
+            f"data/results/{name}_seeds.json",
+            config=PixelRNNConfig,
+            train_and_save=experiments.train_seed,
+            defaults=experiments.CHECKPOINTS[name],
+        )
+        for name in experiments.SEED_STUDIES
+    ]
+)

@@ -117,9 +117,13 @@ def check_skew(fn: Callable[[torch.Tensor], torch.Tensor], trials: int = 6) -> N
         x = torch.randn(b, c, h, w, generator=generator)
         got = fn(x.clone())
         if tuple(got.shape) != (b, c, h, w + h - 1):
-            raise AssertionError(f"x {(b, c, h, w)}: expected shape {(b, c, h, w + h - 1)}, got {tuple(got.shape)}")
+            raise AssertionError(
+                f"x {(b, c, h, w)}: expected shape {(b, c, h, w + h - 1)}, got {tuple(got.shape)}"
+            )
         if not torch.equal(got, skew(x)):
-            raise AssertionError(f"x {(b, c, h, w)}: values differ from the skew (row r starts at column r, zeros elsewhere)")
+            raise AssertionError(
+                f"x {(b, c, h, w)}: values differ from the skew (row r starts at column r, zeros elsewhere)"
+            )
         if not torch.equal(unskew(got, w), x):
             raise AssertionError("unskew(your skew) does not give x back")
     print(f"✓ skew correct on {trials} random shapes; unskew undoes it")

@@ -209,7 +209,9 @@ class _Autoregressive(nn.Module):
         if labels.dim() != 1 or len(labels) != len(x) or labels.is_floating_point():
             raise ValueError(f"labels must be ({len(x)},) integers, got {tuple(labels.shape)} {labels.dtype}")
         if len(labels) and (labels.min() < 0 or labels.max() >= classes):
-            raise ValueError(f"labels must be in 0…{classes - 1}, got {labels.min().item()}…{labels.max().item()}")
+            raise ValueError(
+                f"labels must be in 0…{classes - 1}, got {labels.min().item()}…{labels.max().item()}"
+            )
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Logits: (B, C, H, W) for binary models, (B, 256, C, H, W) for 8-bit ones.
@@ -460,7 +462,9 @@ class GatedBlock(nn.Module):
     (an ``nn.Embedding`` row is V^T h for a one-hot h).
     """
 
-    def __init__(self, in_channels: int, channels: int, kernel: int, colours: int, first: bool, classes: int = 0):
+    def __init__(
+        self, in_channels: int, channels: int, kernel: int, colours: int, first: bool, classes: int = 0
+    ):
         super().__init__()
         self.pad = kernel // 2
         # Vertical: rows r − k//2 … r (all columns). Shifted down a row before it reaches the
@@ -475,7 +479,7 @@ class GatedBlock(nn.Module):
         self.condition = nn.Embedding(classes, 4 * channels) if classes else None
 
     def class_bias(self, labels: torch.Tensor | None) -> tuple[torch.Tensor | float, torch.Tensor | float]:
-        """The conditioning terms (B, 2n, 1, 1) added to the vertical and horizontal gate inputs; 0 without."""
+        """The terms (B, 2n, 1, 1) added to the vertical and horizontal gate inputs; 0 without classes."""
         if self.condition is None:
             return 0.0, 0.0
         vertical, horizontal = self.condition(labels)[:, :, None, None].chunk(2, dim=1)
@@ -508,7 +512,9 @@ class GatedPixelCNN(_Autoregressive):
         super().__init__(config)
         c, n, k = config.colours, 2 * config.hidden, config.classes
         self.first = GatedBlock(c, n, 7, c, first=True, classes=k)
-        self.blocks = nn.ModuleList(GatedBlock(n, n, config.kernel, c, False, k) for _ in range(config.layers))
+        self.blocks = nn.ModuleList(
+            GatedBlock(n, n, config.kernel, c, False, k) for _ in range(config.layers)
+        )
 
     def body(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         v, h = self.first(x, x, labels)

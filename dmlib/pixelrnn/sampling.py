@@ -129,7 +129,7 @@ class CachedPixelCNN:
 
 
 class CachedGatedPixelCNN:
-    """A :class:`GatedPixelCNN` evaluated one position at a time, with the interface of :class:`CachedPixelCNN`.
+    """A :class:`GatedPixelCNN` evaluated one position at a time (the interface of :class:`CachedPixelCNN`).
 
     Each layer keeps its vertical-stack input (rows padded above and at both sides) and its
     horizontal-stack input (the current row, padded at both sides). ``start_row(i)`` computes every
@@ -161,16 +161,24 @@ class CachedGatedPixelCNN:
     def start_row(self, i: int) -> None:
         """Vertical stacks at row i − 1 (every pixel of it is set), layer by layer; call before row i."""
         self.from_above, size = [], self.size
-        for index, (layer, (to_vertical, to_horizontal)) in enumerate(zip(self.layers, self.biases, strict=True)):
+        for index, (layer, (to_vertical, to_horizontal)) in enumerate(
+            zip(self.layers, self.biases, strict=True)
+        ):
             if i == 0:  # nothing above the first row: the down-shifted stack is zero padding
                 above = torch.zeros(len(self.vertical_in[0]), layer.vertical.out_channels, 1, size)
             else:  # rows i−1−pad … i−1 of the layer's input → row i − 1 of its vertical pre-activation
                 band = self.vertical_in[index][:, :, i - 1 : i + layer.pad]
-                above = F.conv2d(band, layer.vertical.weight, layer.vertical.bias) + to_vertical  # (B, 2n, 1, W)
+                above = (
+                    F.conv2d(band, layer.vertical.weight, layer.vertical.bias) + to_vertical
+                )  # (B, 2n, 1, W)
                 if index + 1 < len(self.layers):
                     pad = self.layers[index + 1].pad
-                    self.vertical_in[index + 1][:, :, i - 1 + pad, pad : pad + size] = _gate_rows(above)[:, :, 0]
-            self.from_above.append((layer.vertical_to_horizontal(above) + to_horizontal)[:, :, 0])  # (B, 2n, W)
+                    self.vertical_in[index + 1][:, :, i - 1 + pad, pad : pad + size] = _gate_rows(above)[
+                        :, :, 0
+                    ]
+            self.from_above.append(
+                (layer.vertical_to_horizontal(above) + to_horizontal)[:, :, 0]
+            )  # (B, 2n, W)
         for row in self.horizontal_in[1:]:
             row.zero_()
         self.row = i
@@ -191,7 +199,9 @@ class CachedGatedPixelCNN:
             if index + 1 < len(self.layers):
                 self.horizontal_in[index + 1][:, :, j + self.layers[index + 1].pad] = out
         _, hidden, _, last = model.head
-        logits = CachedPixelCNN._pointwise(last, torch.relu(CachedPixelCNN._pointwise(hidden, torch.relu(out))))
+        logits = CachedPixelCNN._pointwise(
+            last, torch.relu(CachedPixelCNN._pointwise(hidden, torch.relu(out)))
+        )
         if model.per_colour == 1:
             return logits  # (B, C)
         return logits.view(len(logits), model.config.colours, model.per_colour).transpose(1, 2)
@@ -209,8 +219,8 @@ def _gate_rows(x: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def sample_fast(
-    model: PixelCNN | GatedPixelCNN, n: int, seed: int = 0, start: torch.Tensor | None = None, from_row: int = 0,
-    labels: torch.Tensor | None = None,
+    model: PixelCNN | GatedPixelCNN, n: int, seed: int = 0, start: torch.Tensor | None = None,
+    from_row: int = 0, labels: torch.Tensor | None = None,
 ) -> torch.Tensor:  # fmt: skip
     """Same samples as :func:`sample_naive` for the same seed, through :class:`CachedPixelCNN` or
     :class:`CachedGatedPixelCNN`; ``labels`` (n,) for a class-conditional gated PixelCNN.

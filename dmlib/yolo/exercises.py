@@ -198,6 +198,8 @@ def check_nms(fn: Callable[[np.ndarray, np.ndarray, float], list], trials: int =
         expected = nms(torch.tensor(boxes), torch.tensor(scores), threshold).tolist()
         got = [int(i) for i in fn(boxes.copy(), scores.copy(), threshold)]
         if got != expected:
-            raise AssertionError(f"threshold {threshold}, scores {np.round(scores, 3).tolist()}:\n"
-                                 f"boxes\n{np.round(boxes, 2)}\nexpected kept {expected}, got {got}")  # fmt: skip
+            raise AssertionError(
+                f"threshold {threshold}, scores {np.round(scores, 3).tolist()}:\n"
+                f"boxes\n{np.round(boxes, 2)}\nexpected kept {expected}, got {got}"
+            )
     print(f"✓ greedy NMS keeps the same boxes, in the same order, on {trials} random clusters")

@@ -97,7 +97,8 @@ def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float) -> list:
     IoU > threshold. Each kept box suppresses its neighbours once, so the loop is O(N²) at worst.
     In the detector this runs per class on the boxes whose score σ(t_o)·Pr(class) passes the threshold.
     """
-    def iou(a, b):
+
+    def iou(a: np.ndarray, b: np.ndarray) -> float:
         w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
         h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
         union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
