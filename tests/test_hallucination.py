@@ -385,3 +385,8 @@ def test_a_tiny_study_seed_logs_every_row_and_its_controls(tmp_path):
     assert row["config"]["dropout"] == 0.5
     rows[1] = rows[0]  # two "seeds" suffice for the interval's arithmetic
     assert set(study.study_claims(rows)) == set(study.STUDY_CLAIMS)
+    figures = study.study_figures(rows=rows)
+    ensemble = study.study_claims(rows)[(study.HALLUCINATION, study.ENSEMBLE)]
+    assert figures[1].ours == ensemble.low  # the paper's key claim: RGB + H above the ensemble
+    assert figures[-1].ours == (ensemble.high - ensemble.low) / 2
+    assert figures[-1].goal == "<= 0.03"

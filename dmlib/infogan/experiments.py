@@ -563,7 +563,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         Figure("InfoGAN", f"c1 test error, mean of {n} seeds", "0.05", mean(info, "c1_error"), "<= 0.05"),
         Figure(
             "InfoGAN",
-            f"plain-GAN arm: c1 test error, mean of {n_gan}",
+            f"plain GAN: c1 test error, mean of {n_gan}",
             "non-interp.",
             mean(gan, "c1_error"),
             "> 0.5",
