@@ -356,6 +356,7 @@ STUDY_CLAIMS = (
     (HALLUCINATION, f"{HALLUCINATION}, γ = 0"),
     (HALLUCINATION, f"{HALLUCINATION}, H from random"),
     ("RGB + true depth (oracle)", HALLUCINATION),
+    ("H only", HALLUCINATION),  # does averaging with the weak RGB net pull H down?
 )
 
 
