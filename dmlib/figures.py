@@ -43,11 +43,11 @@ class Figure:
 
 
 def format_figures(figures: list[Figure]) -> str:
-    """A text table of figures: paper value, ours, the goal, and whether it is met.
+    """A text table of figures: paper value, ours, our criterion ("check"), and whether it is met.
 
     Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
     """
-    header = f"{'paper':<8} {'figure':<52} {'paper':>11} {'ours':>7} {'goal':>7}  met"
+    header = f"{'paper':<8} {'figure':<52} {'paper':>11} {'ours':>7} {'check':>7}  met"
     lines = [header, "-" * len(header)]
     for f in figures:
         met = "yes" if f.met else "NO"
