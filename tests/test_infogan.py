@@ -286,4 +286,4 @@ def test_paper_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
     assert all("mean of 2" in f.name for f in (error, li, rotation, width))
     assert (gan_error.ours, gan_error.met) == (pytest.approx(0.55), True)  # the plain GAN's own rows
     assert (gan_li.ours, gan_li.met) == (pytest.approx(0.5), True)
-    assert all("plain-GAN" in f.name and "mean of 3" in f.name for f in (gan_error, gan_li))
+    assert all("plain GAN" in f.name and "mean of 3" in f.name for f in (gan_error, gan_li))

@@ -142,14 +142,15 @@ PREDICT_FIRST = re.compile(r"\*?[Pp]redict\*?,? (the|what|which|how|where|whethe
 
 
 def clear_predict_first(nb: nbformat.NotebookNode) -> int:
-    """Empty the outputs of the code cell after each predict-first exercise; return how many were cleared."""
+    """Empty the outputs of the code cell after each predict-first exercise (its execution count stays, so the
+    notebook still reads as run in order); return how many were cleared."""
     cleared = 0
     for i, cell in enumerate(nb.cells):
         text = "".join(cell.source)
         if cell.cell_type == "markdown" and text.startswith("**Exercise") and PREDICT_FIRST.search(text):
             code = next((c for c in nb.cells[i + 1 :] if c.cell_type == "code"), None)
             if code is not None and code.outputs:
-                code.outputs, code.execution_count, cleared = [], None, cleared + 1
+                code.outputs, cleared = [], cleared + 1
     return cleared
 
 

@@ -573,7 +573,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         ),  # fmt: skip
         Figure(
             "InfoGAN",
-            f"Fig. 1: plain-GAN L_I at the end, mean of {n_gan}",
+            f"Fig. 1: plain GAN L_I at the end, mean of {n_gan}",
             "low",
             mean(gan, "final_L_I"),
             "<= 1.0",
