@@ -156,9 +156,16 @@ def notes_04():
             return "반대 · reversed" if paper_dir > 0 else "재현됨 · reproduced"
         return f"{n}개 seed로 구분되지 않음 · not separated with {n} seeds"
 
+    half = (h_ens.high - h_ens.low) / 2  # the study's goal: a half-width ≤ 0.03 decides the ensemble comparison
+    decided = half <= 0.03
     table_verdicts = [
         f"RGB only: {verdict(h_rgb)}; trained as long: {verdict(h_long)}",
-        verdict(h_ens),
+        verdict(h_ens)
+        + (
+            f"; decided (half-width {half:.3f} ≤ 0.03): a gain of RGB + H above {h_ens.high:+.3f} is ruled out"
+            if decided and h_ens.low <= 0 <= h_ens.high
+            else ""
+        ),
         verdict(h_g0),
         verdict(h_rand),
         (
@@ -176,6 +183,13 @@ def notes_04():
             if h_ens.low <= 0 <= h_ens.high and h_ens.mean < 0
             else ". "
         )
+        + (
+            f"미리 정한 기준은 이 차이의 95 % 구간 반폭이 0.03 이하가 되는 것이었는데, 지금 반폭은 {half:.3f}이라 기준을 채웠습니다. "
+            f"그래서 우리 장면에서는 결론을 낼 수 있습니다: RGB + H가 앙상블보다 {h_ens.high:.2f} 넘게 낫다는 가능성은 이 구간이 배제합니다. "
+            if decided and h_ens.low <= 0 <= h_ens.high
+            else ""
+        )
+        + f"RGB + H의 정확도는 H를 D에서 시작할 때가 무작위에서 시작할 때보다 {kr(h_rand, '높았습니다', '낮았습니다')}. "
         + f"hallucination loss를 끈 대조군과 비교하면 {kr(h_g0, 'RGB + H가 높았고', 'RGB + H가 낮았고')}, modality dropout을 쓴 zero padding과 비교하면 {kr(h_drop, 'RGB + H가 높았습니다', 'RGB + H가 낮았습니다')}. "
         "논문과 다른 결과에 대해서는, 우리 RGB 네트워크가 적은 label로 처음부터 학습되어 약하다는 것이 첫 번째 가설이고, 이것은 아직 실험으로 확인하지 않았습니다."
     )
