@@ -505,3 +505,48 @@ def test_conditional_training_feeds_each_digit_its_own_class(monkeypatch):
     assert any(
         torch.equal(y, labels[-20:]) for x, y in seen if len(x) == 20
     )  # the validation digits' classes
+
+
+def test_capacity_rows_read_each_arm_at_equal_steps_and_equal_seconds(tmp_path, monkeypatch):
+    from dmlib.pixelrnn import capacity
+
+    test_digits = experiments.load_data("binary_mnist", "test")[:20]
+    real_load = experiments.load_data
+    monkeypatch.setattr(
+        experiments, "load_data", lambda data, split: test_digits if split == "test" else real_load(data, split)
+    )
+    config = _tiny(validation=40, validate_every=2, steps=5, layers=2, hidden=6)
+    path = capacity.train_arm(config, tmp_path / "checkpoints")
+    row = capacity.read_capacity(tmp_path / "checkpoints")["2×6"]
+    assert row["checks"] == [2, 4, 5]  # every validate_every steps, and the last step
+    curve = row["best_validation_nll_nats"]
+    assert curve == sorted(curve, reverse=True)  # best so far never rises
+    model = build_model(config)
+    assert row["parameters"] == sum(p.numel() for p in model.parameters())
+    assert str(path).endswith("pixelcnn_capacity.json")
+    assert capacity.at_step(row, 3) == curve[0] and capacity.at_step(row, 4) == curve[1]
+    assert capacity.at_step(row, 99) == curve[-1]
+    with pytest.raises(ValueError, match="no validation check by step 1"):
+        capacity.at_step(row, 1)
+    faster = {**row, "seconds_per_step": row["seconds_per_step"] / 2}  # twice the steps in the same time
+    seconds = 2 * row["seconds_per_step"] + 1e-9
+    assert capacity.at_seconds(row, seconds) == curve[0]
+    assert capacity.at_seconds(faster, seconds) == curve[1]
+    assert math.isnan(capacity.at_seconds(row, row["seconds_per_step"]))
+    with pytest.raises(ValueError, match="validation split"):
+        capacity.train_arm(_tiny(), tmp_path / "checkpoints")
+
+
+def test_isolated_pixels_are_counted_removed_and_added():
+    from dmlib.pixelrnn import conditional
+
+    x = torch.zeros(2, 1, 6, 6)
+    x[0, 0, 1, 1] = 1  # alone
+    x[0, 0, 4, 3:5] = 1  # a pair: not isolated
+    x[1, 0, 0, 0] = x[1, 0, 1, 1] = 1  # diagonal neighbours: not isolated
+    assert conditional.isolated_pixels(x).tolist() == [1, 0]
+    clean = conditional.despeckle(x)
+    assert clean[0, 0, 1, 1] == 0 and clean.sum() == x.sum() - 1
+    noisy = conditional.speckled(torch.zeros(3, 1, 6, 6), 4)
+    assert ((noisy.sum((1, 2, 3)) >= 1) & (noisy.sum((1, 2, 3)) <= 4)).all()
+    assert torch.equal(noisy, conditional.speckled(torch.zeros(3, 1, 6, 6), 4))

@@ -106,3 +106,28 @@ def test_mask_viewer_switches_between_mask_a_and_b():
     assert w.result[0, 0, 1, 1] == 1
     controls["RGB groups"].value = True
     assert w.result.shape == (3, 3, 3, 3)
+
+
+def test_class_sampler_draws_the_digit_asked_for_and_refuses_unconditional_models():
+    import torch
+
+    from dmlib.pixelrnn.models import PixelRNNConfig, build_model
+
+    torch.manual_seed(0)
+    model = build_model(PixelRNNConfig(model="gatedpixelcnn", hidden=6, layers=2, out_hidden=8, image_size=8,
+                                       classes=3)).eval()  # fmt: skip
+    for layer in [model.first, *model.blocks]:  # strong class biases: the class visibly changes the samples
+        torch.nn.init.normal_(layer.condition.weight, std=3.0)
+    classifier = lambda x: torch.nn.functional.one_hot(torch.full((len(x),), 1), 3).float()  # noqa: E731
+    w = pixelrnn_widgets.class_sampler(model, classifier)
+    controls = _controls(w)
+    controls["samples"].value = 4
+    first = w.result.clone()
+    assert first.shape == (4, 1, 8, 8)
+    controls["digit"].value = 1
+    assert not torch.equal(first, w.result)  # same seed, another class: other samples
+    controls["digit"].value = 0
+    assert torch.equal(first, w.result)  # and back: the same draw
+    assert controls["digit"].max == 2
+    with pytest.raises(ValueError, match="class-conditional"):
+        pixelrnn_widgets.class_sampler(_small("gatedpixelcnn"), classifier)

@@ -9,7 +9,8 @@ receptive field by gradients → blocks → models → sampling, then likelihood
 
 Modules: ``masks`` (mask A/B and colour groups), ``models`` (PixelCNN, Row LSTM, Diagonal BiLSTM,
 Gated PixelCNN), ``receptive`` (dependency fields by gradients), ``sampling`` (naive and cached),
-``coding`` (arithmetic coding), ``experiments`` (data, training, evaluation), and the notebook's
+``coding`` (arithmetic coding), ``experiments`` (data, training, evaluation), ``conditional`` (the
+class-conditional model's check), ``capacity`` (the PixelCNN's width/depth comparison), and the notebook's
 ``widgets`` and ``exercises``.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import functools
 
 from ..training import Recipe
-from . import experiments
+from . import capacity, experiments
 from .models import PixelRNNConfig
 
 __all__ = ["RECIPES"]
@@ -58,5 +59,15 @@ RECIPES = (
             defaults=experiments.CHECKPOINTS[name],
         )
         for name in experiments.SEED_STUDIES
+    ]
+    + [
+        Recipe(
+            name="pixelcnn_capacity",
+            help="PixelCNN capacity comparison (PR-024): train one architecture (--layers, --hidden) for "
+            f"{capacity.CAPACITY_STEPS} steps and add its curve to data/results/pixelcnn_capacity.json",
+            config=PixelRNNConfig,
+            train_and_save=capacity.train_arm,
+            defaults=capacity.CAPACITY_RECIPE,
+        )
     ]
 )

@@ -19,7 +19,10 @@ from torch import nn
 from ..data import load_mnist
 from .sampling import sample_fast
 
-__all__ = ["DigitClassifier", "class_purity", "classifier_accuracy", "train_classifier"]
+__all__ = [
+    "DigitClassifier", "class_purity", "classifier_accuracy", "despeckle", "isolated_pixels", "speckled",
+    "train_classifier",
+]  # fmt: skip
 
 
 class DigitClassifier(nn.Module):
@@ -79,3 +82,30 @@ def class_purity(
     samples = sample_fast(model, len(wanted), seed=seed, labels=wanted)
     predicted = classifier(samples).argmax(1)
     return (predicted == wanted).float().mean().item(), samples, predicted
+
+
+# Is a low purity the checker's fault? Samples can carry stray pixels that real digits rarely have; these
+# three tools test whether the checker is thrown by them (notebooks/03_pixelrnn.ipynb 부록 D).
+
+
+def _on_neighbours(x: torch.Tensor) -> torch.Tensor:
+    """(B, 1, H, W) binary → the number of 'on' pixels among each pixel's 8 neighbours."""
+    return F.conv2d(x, torch.ones(1, 1, 3, 3, dtype=x.dtype), padding=1) - x
+
+
+def isolated_pixels(x: torch.Tensor) -> torch.Tensor:
+    """Per image, the 'on' pixels none of whose 8 neighbours is on: (B, 1, H, W) binary → (B,)."""
+    return ((x > 0) & (_on_neighbours(x) == 0)).sum((1, 2, 3))
+
+
+def despeckle(x: torch.Tensor) -> torch.Tensor:
+    """The same images with every isolated 'on' pixel turned off."""
+    return x * (_on_neighbours(x) > 0)
+
+
+def speckled(x: torch.Tensor, per_image: int, seed: int = 0) -> torch.Tensor:
+    """The same images with ``per_image`` pixels (uniform positions, with repeats) turned on."""
+    generator = torch.Generator().manual_seed(seed)
+    flat = x.reshape(len(x), -1).clone()
+    flat.scatter_(1, torch.randint(flat.shape[1], (len(x), per_image), generator=generator), 1.0)
+    return flat.view_as(x)

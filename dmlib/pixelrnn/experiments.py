@@ -88,6 +88,8 @@ CHECKPOINTS = {
     "rowlstm": {"model": "rowlstm", **LONG_RUN, "bf16": False},
     "diagbilstm": {"model": "diagbilstm", **LONG_RUN, "bf16": False},
     "gatedpixelcnn": {"model": "gatedpixelcnn", **LONG_RUN},
+    # The gated paper's class-conditional model: the gated PixelCNN's recipe, the digit class in every gate.
+    "gatedpixelcnn_conditional": {"model": "gatedpixelcnn", **LONG_RUN, "classes": 10},
     "pixelcnn_mnist8": {"model": "pixelcnn", "data": "mnist8", "levels": 256, "steps": 3000},
     "pixelcnn_rgb": {
         "model": "pixelcnn", "data": "colour_patches", "levels": 256, "colours": 3,
@@ -95,8 +97,7 @@ CHECKPOINTS = {
     },
 }  # fmt: skip
 # Recipes whose checkpoint is still training (not shipped yet): ``train NAME`` runs them like the others.
-# The gated paper's class-conditional model: the gated PixelCNN's recipe, the digit class in every gate.
-IN_TRAINING = {"gatedpixelcnn_conditional": {"model": "gatedpixelcnn", **LONG_RUN, "classes": 10}}
+IN_TRAINING: dict[str, dict] = {}
 PURITY_PER_CLASS = 50  # the conditional model's samples per class checked at shipping: 500 (goal ≥ 90 % pure)
 
 

@@ -1,4 +1,5 @@
-"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.2), completions (§8.2).
+"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.2), completions (§8.2), and
+class-conditional samples (§10.2).
 
 Taught in notebooks/03_pixelrnn.ipynb.
 """
@@ -16,6 +17,7 @@ from . import receptive, sampling
 from .masks import causal_mask
 
 __all__ = [
+    "class_sampler",
     "completion_sampler",
     "mask_viewer",
     "receptive_field_explorer",
@@ -107,5 +109,37 @@ def completion_sampler(model: nn.Module, images: torch.Tensor) -> W.interactive:
         image=int_slider(0, 0, len(images) - 1, "test digit"),
         keep_rows=int_slider(14, 1, size - 1, "keep rows"),
         samples=int_slider(4, 1, 8, "samples"),
+        seed=int_slider(0, 0, 99, "seed"),
+    )
+
+
+def class_sampler(model: nn.Module, classifier: nn.Module) -> W.interactive:
+    """Pick a digit class and a seed → fresh samples of a class-conditional gated PixelCNN, each titled
+    with the label ``classifier`` gives it (red when it is not the class asked for).
+
+    ``w.result`` is the (n, 1, H, W) samples. Taught in notebooks/03_pixelrnn.ipynb §10.2.
+    """
+    classes = model.config.classes
+    if not classes:
+        raise ValueError("class_sampler needs a class-conditional model (config.classes > 0)")
+
+    def show(digit: int = 0, samples: int = 6, seed: int = 0) -> torch.Tensor:
+        wanted = torch.full((samples,), digit)
+        out = sampling.sample_fast(model, samples, seed=seed, labels=wanted)  # (n, 1, H, W) — y = digit
+        with torch.no_grad():
+            read = classifier(out).argmax(1)
+        fig, axes = plt.subplots(1, samples, figsize=(1.2 * samples, 1.5), squeeze=False)
+        for ax, image, label in zip(axes[0], out, read.tolist(), strict=True):
+            ax.imshow(image[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_title(f"read {label}", fontsize=8, color="black" if label == digit else "red")
+            ax.axis("off")
+        fig.suptitle(f"p(x | y = {digit}), seed {seed}", fontsize=9)
+        show_figure(fig)
+        return out
+
+    return W.interactive(
+        show,
+        digit=int_slider(0, 0, classes - 1, "digit"),
+        samples=int_slider(6, 1, 10, "samples"),
         seed=int_slider(0, 0, 99, "seed"),
     )
