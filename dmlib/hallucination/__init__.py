@@ -13,7 +13,8 @@ and the whole system is trained with
     L = γ L_hall + L_RGB + L_D + L_H + L_RGB+D + L_RGB+H
 
 where each L_* is a softmax classification loss (RGB+D and RGB+H on averaged scores), γ is chosen
-so that the hallucination term is about ten times the others, gradients are clipped at 10, and the
+so that the hallucination term is about ten times the others and gradients are clipped at 10 (both as
+a blog summary and a re-implementation describe them, not checked in the paper), and the
 depth network is frozen below the hallucination loss (so H chases fixed targets). At test time
 the prediction is the average of the RGB and H scores — no depth needed.
 

@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 INITS = ("depth", "rgb", "random")  # what H starts from in stage 2
-CLIP = 10.0  # the paper clips gradients at 10
+CLIP = 10.0  # gradient clipping at total norm 10: a blog summary's setting, not checked in the paper
 
 
 @dataclass
