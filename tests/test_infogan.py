@@ -277,9 +277,14 @@ def test_paper_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
         "infogan_gan": {0: row(0.70, 0.05, "c2", 0.1, 0.1), 1: row(0.60, 0.15, "c2", 0.1, 0.1),
                         2: row(0.35, 1.30, "c2", 0.1, 0.1)},
     }  # fmt: skip
-    monkeypatch.setattr(experiments, "read_seed_study", studies.get)
-    error, gan_error, li, gan_li, rotation, width = experiments.paper_figures(None)
+    official = {0: row(0.03, 2.29, "c2", 0.9, 0.9), 1: row(0.05, 2.28, "c2", 0.9, 0.9), 2: row(0.04, 2.3, "c2", 0.9, 0.9)}
+    monkeypatch.setattr(
+        experiments, "read_seed_study", lambda arm, steps=2000: official if steps == 5000 else studies[arm]
+    )
+    error, at_5000, gan_error, li, gan_li, rotation, width = experiments.paper_figures(None)
     assert (error.ours, error.met) == (pytest.approx(0.06), False)
+    assert (at_5000.ours, at_5000.met) == (pytest.approx(0.04), True)  # the 5000-step study's own rows
+    assert "5000 steps, mean of 3" in at_5000.name
     assert (li.ours, li.met) == (pytest.approx(2.25), True)
     assert (rotation.ours, rotation.met) == (pytest.approx(0.85), False)  # |ρ| of each seed's own code
     assert width.ours == pytest.approx(0.85)
