@@ -176,11 +176,11 @@ def notes_04():
         verdict(h_drop),
     ]
     n9 = (
-        f"논문의 주장과 우리의 확인을 한 표로 모았습니다. {n}개 seed에서 RGB + H는 1단계에서 학습한 RGB 하나보다 {kr(h_rgb, '높았습니다', '낮았습니다')}. "
+        f"논문의 주장과 우리의 확인을 한 표로 모았는데, {n}개 seed에서 RGB + H는 1단계에서 학습한 RGB 하나보다 {kr(h_rgb, '높았습니다', '낮았습니다')}. "
         + (f"그러나 같은 epoch만큼 학습한 RGB 하나와는 {n}개 seed로 구분되지 않아서, 이 이득은 학습을 더 한 덕일 수도 있습니다. " if not (h_long.low > 0 or h_long.high < 0) else "")
         + f"논문의 핵심 비교인 RGB 앙상블과의 차이는 {kr(h_ens, 'RGB + H 쪽이 높았습니다', '앙상블 쪽이 높았습니다')}"
         + (
-            f". 평균으로는 논문과 반대로 앙상블 쪽이 약 {abs(h_ens.mean):.2f} 높습니다. "
+            f"이고, 평균으로는 논문과 반대로 앙상블 쪽이 약 {abs(h_ens.mean):.2f} 높습니다. "
             if h_ens.low <= 0 <= h_ens.high and h_ens.mean < 0
             else ". "
         )
@@ -189,10 +189,10 @@ def notes_04():
             if decided and h_ens.low <= 0 <= h_ens.high
             else ""
         )
-        + f"RGB + H의 정확도는 H를 D에서 시작할 때가 무작위에서 시작할 때보다 {kr(h_rand, '높았습니다', '낮았습니다')}. "
-        + f"hallucination loss를 끈 대조군과 비교하면 {kr(h_g0, 'RGB + H가 높았고', 'RGB + H가 낮았고')}, modality dropout을 쓴 zero padding과 비교하면 {kr(h_drop, 'RGB + H가 높았습니다', 'RGB + H가 낮았습니다')}. "
+        + f"RGB + H의 정확도는 H를 D에서 시작할 때가 무작위에서 시작할 때보다 {kr(h_rand, '높았고', '낮았고')}, hallucination loss를 끈 대조군과 비교하면 {kr(h_g0, 'RGB + H가 높았고', 'RGB + H가 낮았고')}, modality dropout을 쓴 zero padding과 비교하면 {kr(h_drop, 'RGB + H가 높았습니다', 'RGB + H가 낮았습니다')}. "
         "논문과 다른 결과에 대해서는, 우리 RGB 네트워크가 적은 label로 처음부터 학습되어 약하다는 것이 첫 번째 가설이고, 이것은 아직 실험으로 확인하지 않았습니다."
     )
+    n9 = n9.replace("구분되지 않습니다이고,", "구분되지 않고,").replace("높았습니다이고,", "높았고,")
     P = str(ROOT / "notebooks/04_modality_hallucination.ipynb")
     nb = load(P)
     C = nb["cells"]
