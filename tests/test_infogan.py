@@ -277,7 +277,11 @@ def test_paper_figures_judge_each_claim_on_the_mean_of_the_seeds(monkeypatch):
         "infogan_gan": {0: row(0.70, 0.05, "c2", 0.1, 0.1), 1: row(0.60, 0.15, "c2", 0.1, 0.1),
                         2: row(0.35, 1.30, "c2", 0.1, 0.1)},
     }  # fmt: skip
-    official = {0: row(0.03, 2.29, "c2", 0.9, 0.9), 1: row(0.05, 2.28, "c2", 0.9, 0.9), 2: row(0.04, 2.3, "c2", 0.9, 0.9)}
+    official = {
+        0: row(0.03, 2.29, "c2", 0.9, 0.9),
+        1: row(0.05, 2.28, "c2", 0.9, 0.9),
+        2: row(0.04, 2.3, "c2", 0.9, 0.9),
+    }
     monkeypatch.setattr(
         experiments, "read_seed_study", lambda arm, steps=2000: official if steps == 5000 else studies[arm]
     )

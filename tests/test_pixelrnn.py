@@ -513,7 +513,9 @@ def test_capacity_rows_read_each_arm_at_equal_steps_and_equal_seconds(tmp_path, 
     test_digits = experiments.load_data("binary_mnist", "test")[:20]
     real_load = experiments.load_data
     monkeypatch.setattr(
-        experiments, "load_data", lambda data, split: test_digits if split == "test" else real_load(data, split)
+        experiments,
+        "load_data",
+        lambda data, split: test_digits if split == "test" else real_load(data, split),
     )
     config = _tiny(validation=40, validate_every=2, steps=5, layers=2, hidden=6)
     path = capacity.train_arm(config, tmp_path / "checkpoints")
@@ -524,7 +526,8 @@ def test_capacity_rows_read_each_arm_at_equal_steps_and_equal_seconds(tmp_path, 
     model = build_model(config)
     assert row["parameters"] == sum(p.numel() for p in model.parameters())
     assert str(path).endswith("pixelcnn_capacity.json")
-    assert capacity.at_step(row, 3) == curve[0] and capacity.at_step(row, 4) == curve[1]
+    assert capacity.at_step(row, 3) == curve[0]
+    assert capacity.at_step(row, 4) == curve[1]
     assert capacity.at_step(row, 99) == curve[-1]
     with pytest.raises(ValueError, match="no validation check by step 1"):
         capacity.at_step(row, 1)
@@ -546,7 +549,8 @@ def test_isolated_pixels_are_counted_removed_and_added():
     x[1, 0, 0, 0] = x[1, 0, 1, 1] = 1  # diagonal neighbours: not isolated
     assert conditional.isolated_pixels(x).tolist() == [1, 0]
     clean = conditional.despeckle(x)
-    assert clean[0, 0, 1, 1] == 0 and clean.sum() == x.sum() - 1
+    assert clean[0, 0, 1, 1] == 0
+    assert clean.sum() == x.sum() - 1
     noisy = conditional.speckled(torch.zeros(3, 1, 6, 6), 4)
     assert ((noisy.sum((1, 2, 3)) >= 1) & (noisy.sum((1, 2, 3)) <= 4)).all()
     assert torch.equal(noisy, conditional.speckled(torch.zeros(3, 1, 6, 6), 4))

@@ -156,7 +156,9 @@ def notes_04():
             return "반대 · reversed" if paper_dir > 0 else "재현됨 · reproduced"
         return f"{n}개 seed로 구분되지 않음 · not separated with {n} seeds"
 
-    half = (h_ens.high - h_ens.low) / 2  # the study's goal: a half-width ≤ 0.03 decides the ensemble comparison
+    half = (
+        h_ens.high - h_ens.low
+    ) / 2  # the study's goal: a half-width ≤ 0.03 decides the ensemble comparison
     decided = half <= 0.03
     table_verdicts = [
         f"RGB only: {verdict(h_rgb)}; trained as long: {verdict(h_long)}",
@@ -177,7 +179,11 @@ def notes_04():
     ]
     n9 = (
         f"논문의 주장과 우리의 확인을 한 표로 모았는데, {n}개 seed에서 RGB + H는 1단계에서 학습한 RGB 하나보다 {kr(h_rgb, '높았습니다', '낮았습니다')}. "
-        + (f"그러나 같은 epoch만큼 학습한 RGB 하나와는 {n}개 seed로 구분되지 않아서, 이 이득은 학습을 더 한 덕일 수도 있습니다. " if not (h_long.low > 0 or h_long.high < 0) else "")
+        + (
+            f"그러나 같은 epoch만큼 학습한 RGB 하나와는 {n}개 seed로 구분되지 않아서, 이 이득은 학습을 더 한 덕일 수도 있습니다. "
+            if not (h_long.low > 0 or h_long.high < 0)
+            else ""
+        )
         + f"논문의 핵심 비교인 RGB 앙상블과의 차이는 {kr(h_ens, 'RGB + H 쪽이 높았습니다', '앙상블 쪽이 높았습니다')}"
         + (
             f"이고, 평균으로는 논문과 반대로 앙상블 쪽이 약 {abs(h_ens.mean):.2f} 높습니다. "
@@ -275,9 +281,7 @@ def notes_01():
     P = str(ROOT / "notebooks/01_infogan.ipynb")
     nb = load(P)
     C = nb["cells"]
-    for tag, text, key in (
-        ("PLACEHOLDER_5000", n5000, "### 8.8 At the official"),
-    ):
+    for tag, text, key in (("PLACEHOLDER_5000", n5000, "### 8.8 At the official"),):
         hits = [i for i, cc in enumerate(C) if tag in "".join(cc["source"])]
         i = hits[0] if hits else find(nb, key, "markdown") + 2
         assert C[i]["metadata"]["slideshow"]["slide_type"] == "notes"

@@ -648,7 +648,9 @@ def search_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: 
     """The chosen scene design's two conditions (validation scenes), with goals fixed before the search."""
     conditions = design_conditions(read_search(), read_results())
     return [
-        Figure("Halluc.", "design: RGB+D − RGB (validation)", "n/a (ours)", conditions["oracle gap"][0], "> 0.1"),
+        Figure(
+            "Halluc.", "design: RGB+D − RGB (validation)", "n/a (ours)", conditions["oracle gap"][0], "> 0.1"
+        ),
         Figure(
             "Halluc.",
             "design: RGB(10× scenes) − RGB (validation)",

@@ -544,7 +544,8 @@ def mutual_information_curve(name: str) -> dict[str, np.ndarray]:
 
 def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: ARG001 - reads results, no checkpoint
     """The paper's MNIST claims judged on the mean over each arm's seed study (goals fixed before the runs):
-    the 5 % error (at 2000 steps and at the official launcher's 5000), L_I near H(c1) = ln 10, each factor's |ρ| with the code that took it; for the plain GAN,
+    the 5 % error (at 2000 steps and at the official launcher's 5000), L_I near H(c1) = ln 10, each factor's
+    |ρ| with the code that took it; for the plain GAN,
     a c1 far from a classifier (> 0.5 error) and a low L_I (its Q reads c1 from detached features only).
     One seed is one draw, so the shipped checkpoint's own figures are shown in the notebook, not judged.
 
@@ -563,7 +564,10 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     return [
         Figure("InfoGAN", f"c1 test error, mean of {n} seeds", "0.05", mean(info, "c1_error"), "<= 0.05"),
         Figure(
-            "InfoGAN", f"c1 test error at 5000 steps, mean of {len(official)}", "0.05", mean(official, "c1_error"),
+            "InfoGAN",
+            f"c1 test error at 5000 steps, mean of {len(official)}",
+            "0.05",
+            mean(official, "c1_error"),
             "<= 0.05",
         ),  # fmt: skip
         Figure(

@@ -53,8 +53,10 @@ def _parameters(model: nn.Module) -> int:
 def train_arm(config: PixelRNNConfig, folder: Path | None = None) -> str:
     """Train one architecture and add its row to ``pixelcnn_capacity.json``; no checkpoint."""
     if config.model != "pixelcnn" or not config.validation or config.classes:
-        raise ValueError("the capacity comparison trains the unconditional PixelCNN with a validation split; "
-                         f"got model={config.model!r}, validation={config.validation}, classes={config.classes}")  # fmt: skip
+        raise ValueError(
+            "the capacity comparison trains the unconditional PixelCNN with a validation split; got "
+            f"model={config.model!r}, validation={config.validation}, classes={config.classes}"
+        )
     trained = experiments.train(config, folder)
     history = trained.history
     checks = [
@@ -74,14 +76,18 @@ def train_arm(config: PixelRNNConfig, folder: Path | None = None) -> str:
         "wall_time_s": round(trained.wall_time_s, 1),
         "command": training_command(),
         "machine": machine_description(),
-        "config": {k: getattr(config, k) for k in ("layers", "hidden", "out_hidden", "steps", "bf16", "seed")},
+        "config": {
+            k: getattr(config, k) for k in ("layers", "hidden", "out_hidden", "steps", "bf16", "seed")
+        },
     }
     return str(merge_row(results_path("pixelcnn_capacity", folder), (arm_name(config),), row))
 
 
 def read_capacity(folder: Path | None = None) -> dict[str, dict]:
     """The comparison's rows by arm (``"7×16"``, …): those of :data:`ARMS` in its order, then any other."""
-    rows = read_json(results_path("pixelcnn_capacity", folder), "python -m dmlib train pixelcnn_capacity --ship")
+    rows = read_json(
+        results_path("pixelcnn_capacity", folder), "python -m dmlib train pixelcnn_capacity --ship"
+    )
     return {arm: rows[arm] for arm in [*(a for a in ARMS if a in rows), *(a for a in rows if a not in ARMS)]}
 
 
