@@ -128,7 +128,7 @@ def class_sampler(model: nn.Module, classifier: nn.Module) -> W.interactive:
         out = sampling.sample_fast(model, samples, seed=seed, labels=wanted)  # (n, 1, H, W) — y = digit
         with torch.no_grad():
             read = classifier(out).argmax(1)
-        fig, axes = plt.subplots(1, samples, figsize=(1.2 * samples, 1.5), squeeze=False)
+        fig, axes = plt.subplots(1, samples, figsize=(1.0 * samples, 1.25), squeeze=False)
         for ax, image, label in zip(axes[0], out, read.tolist(), strict=True):
             ax.imshow(image[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
             ax.set_title(f"read {label}", fontsize=8, color="black" if label == digit else "red")
