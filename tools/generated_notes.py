@@ -290,8 +290,55 @@ def notes_01():
     print(n5000)
 
 
+def notes_03():
+    """03 부록 B.3's notes from the capacity rows (the 4×-channel arm may still be training)."""
+    from dmlib.pixelrnn import capacity, experiments
+    from dmlib.registry import load_pretrained
+
+    rows = capacity.read_capacity()
+    base = rows["7×16"]
+    steps = base["checks"][-1]
+    budget = base["seconds_per_step"] * steps
+    gap = load_pretrained("pixelcnn").sidecar["metrics"]["test_nll_nats"] - experiments.nll_goal("pixelcnn")
+    gain = {
+        a: base["best_validation_nll_nats"][-1] - r["best_validation_nll_nats"][-1] for a, r in rows.items()
+    }
+    names = {
+        "7×32": "채널을 두 배로 늘린 7×32",
+        "7×64": "채널을 네 배로 늘린 7×64",
+        "15×16": "15 block으로 쌓은 15×16",
+    }
+    bigger = [a for a in ("7×32", "7×64", "15×16") if a in rows]
+    topic = {"7×32": "는", "7×64": "는", "15×16": "은"}  # 삼십이는, 육십사는, 십육은
+    said = ", ".join(f"{names[a]}{topic[a]} {gain[a]:.2f} nats" for a in bigger)
+    best = max(gain[a] for a in bigger)
+    text = (
+        "PixelCNN은 목표에서 가장 먼 모델이면서 가장 작은 모델이라서, 크기가 한계인지 짧은 학습으로 시험했습니다. "
+        f"같은 {steps} step에서 validation NLL이 {said} 낮았습니다. "
+        f"한 step은 {base['seconds_per_step']:.3f}초 대신 "
+        + ", ".join(f"{rows[a]['seconds_per_step']:.3f}초" for a in bigger)
+        + f" 걸렸고, {budget:.0f}초 시점에는 작은 모델 값이 가장 낮게 찍혔지만, 큰 모델은 그때 learning rate가 아직 높고 직전 check 값으로 읽었으므로 공정한 시간 비교는 아닙니다. "
+        f"{steps} step에서 크기가 준 이득은 가장 커도 {best:.2f} nats였고, 학습을 길게 해도 그 정도에 머무는지는 시험하지 않았으므로, 크기가 목표까지 남은 {gap:.2f} nats 가운데 얼마를 설명하는지는 아직 모릅니다. "
+        "구조마다 한 번씩만 학습해서 구간도 없습니다."
+        + (
+            ""
+            if "7×64" in rows
+            else "\n\n[진행] 채널을 네 배로 늘린 7×64는 아직 학습 중이라 표에 없다고 말합니다."
+        )
+    )
+    P = str(ROOT / "notebooks/03_pixelrnn.ipynb")
+    nb = load(P)
+    i = find(nb, "### 부록 B.3 · Is it capacity?", "markdown") + 3
+    assert nb["cells"][i]["metadata"]["slideshow"]["slide_type"] == "notes"
+    set_src(nb, i, "🗣️ **발표 노트 · speaker notes** — " + text)
+    save(nb, P)
+    print(text)
+
+
 if __name__ == "__main__":
     which = sys.argv[1:] or ["04", "01"]
+    if "03" in which:
+        notes_03()
     if "04" in which:
         notes_04()
     if "01" in which:
