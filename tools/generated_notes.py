@@ -236,6 +236,11 @@ def notes_04():
     print(n81, "\n", n82, "\n", n83, "\n", table_verdicts)
 
 
+def _ro(number: str) -> str:
+    """The particle 로/으로 after a number read aloud digit by digit (영, 삼, 육 end in a consonant other than ㄹ)."""
+    return number + ("으로" if number[-1] in "036" else "로")
+
+
 def notes_01():
     import numpy as np
     from dmlib.infogan import experiments
@@ -258,10 +263,10 @@ def notes_01():
             f"지금까지 끝난 seed {k}개의 test 오류 평균은 {np.mean(errs):.4f}, 약 {100 * np.mean(errs):.0f} %이고, 그중 {good}개만 6 % 이하입니다. "
             f"같은 run들의 validation 오류는 2000 step에서 평균 약 {100 * np.mean(at2000):.0f} %였습니다. 앞의 2000 step 표는 다른 CPU에서 학습한 다른 run이라서, 같은 seed라도 두 표를 짝지어 학습 길이의 효과로 읽을 수는 없습니다. "
             + (
-                f"남은 seed가 모두 오류 0이어도 다섯 seed 평균은 {sum(errs) / 5:.4f}로 5 %를 넘으므로, 평균 기준으로는 5000 step에서도 논문의 5 %에 닿지 못합니다."
+                f"남은 seed가 모두 오류 0이어도 다섯 seed 평균은 {_ro(f'{sum(errs) / 5:.4f}')} 5 %를 넘으므로, 평균 기준으로는 5000 step에서도 논문의 5 %에 닿지 못합니다."
                 if k < 5 and sum(errs) / 5 > 0.05
                 else (
-                    f"다섯 seed 평균은 {np.mean(errs):.4f}로, 논문의 5 %에 {'닿습니다' if np.mean(errs) <= 0.05 else '닿지 못합니다'}."
+                    f"다섯 seed 평균은 {_ro(f'{np.mean(errs):.4f}')}, 논문의 5 %에 {'닿습니다' if np.mean(errs) <= 0.05 else '닿지 못합니다'}."
                     if k >= 5
                     else "다섯 seed가 모두 끝나야 평균을 논문의 5 %와 비교할 수 있습니다."
                 )
