@@ -388,5 +388,7 @@ def test_a_tiny_study_seed_logs_every_row_and_its_controls(tmp_path):
     figures = study.study_figures(rows=rows)
     ensemble = study.study_claims(rows)[(study.HALLUCINATION, study.ENSEMBLE)]
     assert figures[1].ours == ensemble.low  # the paper's key claim: RGB + H above the ensemble
+    # the trained-as-long RGB net is our control, not a comparison of the paper
+    assert (figures[0].paper_value, figures[1].paper_value) == ("n/a (ours)", "> 0")
     assert figures[-1].ours == (ensemble.high - ensemble.low) / 2
     assert figures[-1].goal == "<= 0.03"
