@@ -1,5 +1,6 @@
-"""Speaker notes that quote a study still growing, regenerated from the shipped results: 04 §8.1–8.3 and §9 (the
-redesigned hallucination study) and 01 §8.8 (the 5000-step InfoGAN seeds). Run after shipping new rows, then
+"""Speaker notes that quote a study still growing (04's were edited by hand after its study ended on 2026-12-07:
+do not regenerate 04 without carrying those edits over), regenerated from the shipped results: 04 §8.1–8.3 and §9 (the
+redesigned hallucination study) and 01 부록 A.2–A.3 (the 5000-step InfoGAN seeds). Run after shipping new rows, then
 re-execute the notebooks (tools/kernel.py). Usage: python tools/generated_notes.py [04] [01]
 """
 # ruff: noqa
@@ -236,11 +237,6 @@ def notes_04():
     print(n81, "\n", n82, "\n", n83, "\n", table_verdicts)
 
 
-def _ro(number: str) -> str:
-    """The particle 로/으로 after a number read aloud digit by digit (영, 삼, 육 end in a consonant other than ㄹ)."""
-    return number + ("으로" if number[-1] in "036" else "로")
-
-
 def notes_01():
     import numpy as np
     from dmlib.infogan import experiments
@@ -259,17 +255,19 @@ def notes_01():
         )
     else:
         good = sum(e <= 0.06 for e in errs)
+        mean = float(np.mean(errs))
         result = (
-            f"지금까지 끝난 seed {k}개의 test 오류 평균은 {np.mean(errs):.4f}, 약 {100 * np.mean(errs):.0f} %이고, 그중 {good}개만 6 % 이하입니다. "
-            f"같은 run들의 validation 오류는 2000 step에서 평균 약 {100 * np.mean(at2000):.0f} %였습니다. 앞의 2000 step 표는 다른 CPU에서 학습한 다른 run이라서, 같은 seed라도 두 표를 짝지어 학습 길이의 효과로 읽을 수는 없습니다. "
+            (
+                f"다섯 seed 모두 끝났고, test 오류율 평균은 약 {100 * mean:.1f} %입니다. "
+                if k >= 5
+                else f"지금까지 끝난 seed {k}개의 test 오류율 평균은 약 {100 * mean:.1f} %입니다. "
+            )
+            + f"그중 {good}개만 6 % 이하이고, 같은 run들의 validation 오류는 2000 step에서 평균 약 {100 * np.mean(at2000):.0f} %였습니다. "
+            "앞의 2000 step 표는 다른 CPU에서 학습한 다른 run이라서, 같은 seed라도 두 표를 짝지어 학습 길이의 효과로 읽을 수는 없습니다. "
             + (
-                f"남은 seed가 모두 오류 0이어도 다섯 seed 평균은 {_ro(f'{sum(errs) / 5:.4f}')} 5 %를 넘으므로, 평균 기준으로는 5000 step에서도 논문의 5 %에 닿지 못합니다."
-                if k < 5 and sum(errs) / 5 > 0.05
-                else (
-                    f"다섯 seed 평균은 {_ro(f'{np.mean(errs):.4f}')}, 논문의 5 %에 {'닿습니다' if np.mean(errs) <= 0.05 else '닿지 못합니다'}."
-                    if k >= 5
-                    else "다섯 seed가 모두 끝나야 평균을 논문의 5 %와 비교할 수 있습니다."
-                )
+                f"평균은 논문의 5 %{'와 같거나 낮습니다' if mean <= 0.05 else '보다 높습니다'}."
+                if k >= 5
+                else "다섯 seed가 모두 끝나야 평균을 논문의 5 %와 비교할 수 있습니다."
             )
         )
     n5000 = (
@@ -296,10 +294,10 @@ def notes_01():
     nb = load(P)
     C = nb["cells"]
     hits = [i for i, cc in enumerate(C) if "PLACEHOLDER_A2" in "".join(cc["source"])]
-    i = hits[0] if hits else find(nb, "### 부록 A.2 · The 5000-step seeds", "markdown") + 2
+    i = hits[0] if hits else find(nb, "### 부록 A.3 · The 5000-step seeds", "markdown") + 2
     assert C[i]["metadata"]["slideshow"]["slide_type"] == "notes"
     set_src(nb, i, "🗣️ **발표 노트 · speaker notes** — " + na2)
-    for tag, text, key in (("PLACEHOLDER_5000", n5000, "### 8.8 At the official"),):
+    for tag, text, key in (("PLACEHOLDER_5000", n5000, "### 부록 A.2 · The official"),):
         hits = [i for i, cc in enumerate(C) if tag in "".join(cc["source"])]
         i = hits[0] if hits else find(nb, key, "markdown") + 2
         assert C[i]["metadata"]["slideshow"]["slide_type"] == "notes"

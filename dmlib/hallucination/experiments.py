@@ -306,7 +306,7 @@ def _stage2(
             + F.cross_entropy((a_rgb["scores"] + a_h["scores"]) / 2, label)
         )
         hallucination = hallucination_loss(a_d[layer], a_h[layer])  # ‖σ(A_D^l) − σ(A_H^l)‖²
-        if gamma is None:  # the paper's rule: the hallucination term ≈ 10× the classification losses
+        if gamma is None:  # the summary's ×10 rule (unchecked in the paper), on the sum of the class losses
             gamma = gamma_ratio * classification.item() / max(hallucination.item(), 1e-8)
         loss = gamma * hallucination + classification
         optimiser_step(optimiser, loss, clip=CLIP)
@@ -599,7 +599,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
 
     The paper's NYUD2 numbers are not in our sources, so the "paper" column states the ordering only;
     "met" means the whole interval lies above zero.
-    Shown in notebooks/04_modality_hallucination.ipynb 부록 E (the first study).
+    Shown in notebooks/04_modality_hallucination.ipynb 부록 E (the final comparison table).
     """
     names = {
         ("RGB + hallucination", "RGB only"): "RGB+H − RGB, 95% CI low",

@@ -27,7 +27,7 @@ makes explicit, but where a net trained on the few labels does not learn to read
   image gradients — no camera height or gravity direction exists in these scenes.)
 
 Which design, and how few labelled scenes, was settled on validation scenes by
-``python -m dmlib train hallucination_search`` (notebook §6): the oracle gap (RGB + depth − RGB)
+``python -m dmlib train hallucination_search`` (notebook 부록 B): the oracle gap (RGB + depth − RGB)
 shows that depth makes the class explicit, and an RGB net trained on 10× the scenes shows how much
 of it the pixels hold.
 """

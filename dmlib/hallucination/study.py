@@ -1,6 +1,6 @@
 """The redesigned seed study: can RGB + H be told apart from the RGB ensemble? (``train hallucination_study``)
 
-Notebook 04 will present it once its seeds are in (docs/training.md). The shipped five-seed study
+Notebook 04 presents it in §8 (docs/training.md). The shipped five-seed study
 (:mod:`.experiments`) left RGB + H − ensemble undecided, and its design had four weaknesses this
 study removes:
 

@@ -54,7 +54,7 @@ def depth_experiment(steps: int = 150, seed: int = 0) -> dict[str, float]:
 
     What to see: with no mask-B block the prediction of a pixel reads only a 7×7 half-window (§4), so
     long strokes are unpredictable; four blocks widen the field and the NLL drops, at the same number of
-    steps. Both are far from converged: compare the drop with the §7 learning curves.
+    steps. Both are far from converged: compare the drop with the learning curves of 부록 A.2.
     """
     test = load_data("binary_mnist", "test")[:500]
     result = {}
