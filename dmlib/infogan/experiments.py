@@ -565,7 +565,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         Figure("InfoGAN", f"c1 test error, mean of {n} seeds", "0.05", mean(info, "c1_error"), "<= 0.05"),
         Figure(
             "InfoGAN",
-            f"c1 test error at 5000 steps, mean of {len(official)}",
+            f"c1 error, 5000 steps, val.-picked step, mean of {len(official)}",
             "0.05",
             mean(official, "c1_error"),
             "<= 0.05",

@@ -553,7 +553,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     maps = [row["test_map50"] for row in read_detector_seeds().values()]
     ops = count_ops(Darknet19(), 224) / 1e9
     return [
-        Figure("YOLOv2", f"digit test mAP@0.5, mean of {len(maps)} seeds (VOC07: 0.768, another task)",
+        Figure("YOLOv2", f"digit mAP@.5, {len(maps)}-seed mean (VOC07 .768, other task)",
                "n/a", float(np.mean(maps)), ">= 0.9"),
         Figure("YOLOv2", "Darknet-19 operations at 224 (billions)", "5.58", ops, "<= 5.585"),
     ]  # fmt: skip
