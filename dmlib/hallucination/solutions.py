@@ -37,7 +37,7 @@ def hallucination_gradient(a_depth: torch.Tensor, a_halluc: torch.Tensor) -> tor
     Derivation. For one example L = Σ_j (σ(d_j) − σ(h_j))², so
     ∂L/∂h_j = −2 (σ(d_j) − σ(h_j)) · σ'(h_j) with σ'(h) = σ(h)(1 − σ(h)); the batch mean divides by B.
     The factor σ'(h) vanishes for saturated units (|h| large): H gets no signal where its activation is
-    far in a sigmoid tail, which is one reason the paper compares sigmoids, not raw activations (a raw
+    far in a sigmoid tail. A possible reason (our hypothesis) to compare sigmoids, not raw activations: a raw
     L2 would let a few huge activations dominate).
     """
     s_d, s_h = torch.sigmoid(a_depth), torch.sigmoid(a_halluc)

@@ -590,5 +590,11 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         Figure(
             "InfoGAN", f"Fig. 2: |rho| rotation vs its code, mean of {n}", "shown", rho("rotation"), ">= 0.9"
         ),
-        Figure("InfoGAN", f"Fig. 2: |rho| width vs its code, mean of {n}", "shown", rho("width"), ">= 0.9"),
+        Figure(
+            "InfoGAN",
+            f"Fig. 2: |rho| perimeter width vs its code, mean of {n}",
+            "shown",
+            rho("width"),
+            ">= 0.9",
+        ),
     ]

@@ -65,9 +65,9 @@ def lambda_experiment(steps: int = 40, seed: int = 1) -> dict[str, float]:
     """Exercise 6: L_I over the last 10 of ``steps`` training steps, with λ = 1 and with λ = 0.
 
     What to see: with λ = 1 the generator is rewarded for making c₁ readable, and L_I climbs towards
-    ln 10 within a few dozen steps. With λ = 0 Q still trains (on D's detached features), but G has no
-    reason to put c₁ into the image, so I(c₁; G(z, c)) stays ≈ 0 and L_I ≤ I stays near 0 however good
-    Q is (§7.2 Figure 1 shows the same over the full runs).
+    ln 10 within a few dozen steps. With λ = 0 Q still trains (on D's detached features) and L_I stays
+    near 0: this Q cannot read c₁ back. That G then ignores c₁ is a hypothesis (G is not rewarded for
+    making c₁ readable); a low bound is no proof that I(c₁; G(z, c)) ≈ 0 (§8.3 shows the full runs).
     """
     result = {}
     for lam in (1.0, 0.0):
