@@ -41,7 +41,7 @@ def test_evaluate_json_lists_figures_beside_the_paper(capsys):
     assert main(["evaluate", "yolov2", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     names = [f["name"] for f in figures]
-    assert any("digit test mAP@0.5, mean of" in n for n in names)
+    assert any("digit mAP@.5, 3-seed mean" in n for n in names)
     assert all({"paper_value", "ours", "met"} <= set(f) for f in figures)
 
 
