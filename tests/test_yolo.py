@@ -533,7 +533,7 @@ def test_detector_figure_is_the_mean_of_its_seeds(monkeypatch):
     rows = {0: {"test_map50": 0.97}, 1: {"test_map50": 0.95}, 2: {"test_map50": 0.80}}
     monkeypatch.setattr(experiments, "read_detector_seeds", lambda: rows)
     detector, ops = experiments.paper_figures(None)
-    assert "mean of 3 seeds" in detector.name
+    assert "3-seed mean" in detector.name
     assert (detector.ours, detector.met) == (pytest.approx(0.9067, abs=1e-4), True)
     rows[2]["test_map50"] = 0.70
     assert not experiments.paper_figures(None)[0].met
