@@ -17,12 +17,12 @@ notebook's ``widgets`` and ``exercises``.
 5. Evaluation (§7.2, Fig. 2): c1 as a classifier (Hungarian-matched), code sweeps, and
    measured rotation / width against c2, c3.
 
-Deviations from the paper, all documented in the notebook §6:
+Deviations from the paper, all documented in the notebook §8.1:
 - Continuous codes are weighted λ_cont = 0.1 inside the info term (the paper: "a smaller λ is
   typically used" for continuous codes, because their log-density is a differential entropy
   that is not bounded like H(c1) = ln 10 and would otherwise swamp the GAN loss).
-- Q's Gaussians have std 1 (openai's code) rather than a learned std (App. C, ``--learn-std``):
-  with a learned std the categorical code split one digit and merged two (≈ 11 % error).
+- Q's Gaussians have std 1 (openai's code) rather than a learned std (App. C, ``--learn-std``);
+  no learned-std model was trained for the talk.
 - 2000 steps at batch 128 (openai's launcher ran 5000) in float32, every seed of the seed study
   (``train infogan_seeds``, both arms) at that one precision; the plain-GAN arm (``lambda_info=0``)
   still trains Q, on features detached from D, so Q measures the MI without shaping D or G. Its

@@ -398,7 +398,8 @@ def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
     Rotation: the ink's 2×2 covariance gives the principal axis; its angle from the vertical is
     the slant (positive when the top leans right). Width: a stroke of width w and length L has
     area ≈ wL and perimeter ≈ 2L, so w ≈ 2 · area / perimeter, counted on the ink (> 0.5) mask;
-    rotation leaves it unchanged. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
+    on a pixel grid it shrinks with slant (notebook 부록 B.2), hence the slant-invariant measures of
+    :data:`SHAPE_FACTORS`. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
     """
     check_images(images)
     check_tensor(images, "images", low=0.0, high=1.0)
@@ -588,11 +589,15 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
             "<= 1.0",
         ),  # fmt: skip
         Figure(
-            "InfoGAN", f"Fig. 2: |rho| rotation vs its code, mean of {n}", "shown", rho("rotation"), ">= 0.9"
+            "InfoGAN",
+            f"Fig. 2 proxy: |rho| rotation vs its code, mean of {n}",
+            "shown",
+            rho("rotation"),
+            ">= 0.9",
         ),
         Figure(
             "InfoGAN",
-            f"Fig. 2: |rho| perimeter width vs its code, mean of {n}",
+            f"Fig. 2 proxy: |rho| perim. width vs its code, mean of {n}",
             "shown",
             rho("width"),
             ">= 0.9",
