@@ -597,7 +597,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         ),
         Figure(
             "InfoGAN",
-            f"Fig. 2 proxy: |rho| perim. width vs its code, mean of {n}",
+            f"Fig. 2 proxy: |rho| perim. width vs code, mean of {n}",
             "shown",
             rho("width"),
             ">= 0.9",
