@@ -57,21 +57,14 @@ def main() -> None:
     put(
         note,
         (
-            "🗣️ **발표 노트 · speaker notes** — 두 번째 논문의 조건부 생성을 우리도 MNIST에서 해 보았는데, 같은 구조에 class embedding만 추가해 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
-            f"한 번씩 학습한 결과, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았고, 그중 label 정보로 설명되는 몫은 많아야 2.3 nats입니다. "
-            "나머지는 조건 없는 모델이, 조건부 모델을 열 class에 대해 고르게 섞어 만든 모델보다도 나빠서 생긴 차이이고, 그 이유는 시험하지 않았습니다. "
-            f"요청한 숫자로 읽힌 샘플은 {purity}로, {trend_notes} 한 번의 학습이라 이 변화는 구간으로 검정하지 않았습니다.\n\n"
-            "[진행] 다음 슬라이드에서 샘플을 직접 보고 판단하자고 말하고 넘어갑니다.\n"
-        ),
-    )
-    note, _ = notes_after("wanted = torch.arange(10).repeat_interleave(6)")
-    put(
-        note,
-        (
-            "🗣️ **발표 노트 · speaker notes** — 한 열에 한 class씩, class마다 여섯 개씩 모두 60개를 한 번에 뽑았고, 샘플마다 다른 난수를 씁니다. "
-            "눈으로 보면 많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
-            "부록 D에서 확인한 것은 홀로 켜진 픽셀이 분류기를 틀리게 하는 원인은 아니라는 점 하나이고, 샘플의 획이 나빠서인지 분류기가 학습 때 못 본 모양을 잘못 읽어서인지는 둘 다 아직 가설입니다. "
-            f"이 모델은 {korean_steps(steps[-1])} step까지 학습했고, 학습 일정은 아직 끝나지 않았습니다.\n"
+            "🗣️ **발표 노트 · speaker notes** — 두 번째 논문의 조건부 생성을 우리도 MNIST에서 해 보았는데, 같은 구조의 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
+            f"한 번씩 학습한 결과, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았는데, label 정보로 설명되는 몫은 많아야 ln 10, 약 2.3 nats이고, "
+            "나머지는 조건 없는 모델이 조건부 모델을 열 class에 고르게 섞은 모델보다도 나빠서 생긴 차이로, 그 이유는 시험하지 않았습니다. "
+            f"요청한 숫자로 읽힌 샘플은 {purity}로, {trend_notes} "
+            "그림은 class마다 여섯 개씩 뽑은 샘플인데, 많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
+            "분류기가 홀로 켜진 픽셀 때문에 틀리는 것은 아니라는 확인과, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다. "
+            f"이 모델은 {korean_steps(steps[-1])} step까지 학습했고, 학습 일정은 아직 끝나지 않았습니다.\n\n"
+            "[진행] 그림에서 요청한 숫자와 다르게 보이는 샘플을 청중과 함께 두세 개 짚어 봅니다.\n"
         ),
     )
     note, code = notes_after('test_digits = experiments.load_data("binary_mnist", "test")[:2000]')

@@ -550,7 +550,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     a c1 far from a classifier (> 0.5 error) and a low L_I (its Q reads c1 from detached features only).
     One seed is one draw, so the shipped checkpoint's own figures are shown in the notebook, not judged.
 
-    Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
+    Taught in notebooks/01_infogan.ipynb §8.6 Paper vs ours.
     """
     info, gan = read_seed_study("infogan").values(), read_seed_study("infogan_gan").values()
     n, n_gan = len(info), len(gan)
