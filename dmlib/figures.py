@@ -1,7 +1,7 @@
 """The record of one reproduced figure, and the table that shows figures beside the paper's.
 
 A leaf module: it imports nothing from ``dmlib``, so every paper package can build its figures
-without importing the registry. Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
+without importing the registry. Taught in notebooks/01_infogan.ipynb §8.6 Paper vs ours.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Figure:
 def format_figures(figures: list[Figure]) -> str:
     """A text table of figures: paper value, ours, our criterion ("check"), and whether it is met.
 
-    Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
+    Taught in notebooks/01_infogan.ipynb §8.6 Paper vs ours.
     """
     header = f"{'paper':<8} {'figure':<52} {'paper':>11} {'ours':>7} {'check':>7}  met"
     lines = [header, "-" * len(header)]

@@ -3,7 +3,7 @@
 Each paper package exports ``RECIPES`` (its :class:`~dmlib.training.Recipe` list); adding a fifth
 paper is one line in :data:`PAPERS`. Paper packages never import this module: their figure
 functions receive :func:`load_pretrained` as an argument.
-Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
+Taught in notebooks/01_infogan.ipynb §8.6 Paper vs ours.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def paper_figures(paper: str | None = None, loaded: Iterable[Pretrained] = ()) -
 
     ``loaded`` are checkpoints the caller already holds (a notebook's): they are reused, and so are
     the evaluations already run on them (see :func:`dmlib.training.evaluation_cache`).
-    Taught in notebooks/01_infogan.ipynb §8.7 Paper vs ours.
+    Taught in notebooks/01_infogan.ipynb §8.6 Paper vs ours.
     """
     if paper is not None and paper not in PAPERS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}, got {paper!r}")

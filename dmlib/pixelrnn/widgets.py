@@ -117,7 +117,8 @@ def class_sampler(model: nn.Module, classifier: nn.Module) -> W.interactive:
     """Pick a digit class and a seed → fresh samples of a class-conditional gated PixelCNN, each titled
     with the label ``classifier`` gives it (red when it is not the class asked for).
 
-    ``w.result`` is the (n, 1, H, W) samples. Taught in notebooks/03_pixelrnn.ipynb §10 (부록 D.3 Pick a digit).
+    ``w.result`` is the (n, 1, H, W) samples.
+    Taught in notebooks/03_pixelrnn.ipynb §10 (부록 D.3 Pick a digit).
     """
     classes = model.config.classes
     if not classes:
