@@ -22,7 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["Paired", "PowerLaw", "fit_power_law", "mean_sd", "paired_interval"]
+__all__ = [
+    "Paired",
+    "PowerLaw",
+    "Proportions",
+    "fit_power_law",
+    "mean_sd",
+    "paired_interval",
+    "proportion_difference",
+]
 
 
 def _values(values: Sequence[float], name: str) -> np.ndarray:
@@ -81,6 +89,46 @@ def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95)
     return Paired(
         tuple(differences.tolist()), float(mean), float(mean - half_width), float(mean + half_width), level
     )
+
+
+@dataclass(frozen=True)
+class Proportions:
+    """p_a − p_b of two independent samples (class purity after two training lengths) and its interval."""
+
+    mean: float
+    low: float
+    high: float
+    samples: tuple[int, int]
+
+    def verdict(self) -> str:
+        """Higher, lower, or not separated with these sample sizes."""
+        if self.low > 0:
+            return "A higher"
+        if self.high < 0:
+            return "A lower"
+        return f"not separated with {self.samples[0]} and {self.samples[1]} samples"
+
+    def __str__(self) -> str:
+        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+
+
+def proportion_difference(p_a: float, n_a: int, p_b: float, n_b: int, level: float = 0.95) -> Proportions:
+    """Interval of p_a − p_b for two independent samples of sizes n_a, n_b (normal approximation):
+
+    (p_a − p_b) ± z · sqrt(p_a (1 − p_a) / n_a + p_b (1 − p_b) / n_b).
+
+    Taught in notebooks/03_pixelrnn.ipynb §10.3.1 (class purity after two training lengths).
+    """
+    for p, n, name in ((p_a, n_a, "a"), (p_b, n_b, "b")):
+        if not 0 <= p <= 1 or int(n) != n or n < 1:
+            raise ValueError(f"sample {name}: need a proportion in [0, 1] and a positive count, got {p}, {n}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    spread = math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+    half_width = stats.norm.ppf((1 + level) / 2) * spread
+    difference = p_a - p_b
+    low, high = difference - half_width, difference + half_width
+    return Proportions(float(difference), float(low), float(high), (n_a, n_b))
 
 
 @dataclass(frozen=True)

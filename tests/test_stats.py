@@ -72,3 +72,18 @@ def test_a_verdict_needs_the_whole_interval_on_one_side_of_zero():
     assert paired_interval([0.5, 0.6, 0.55], [0.4, 0.45, 0.42]).verdict().startswith("A higher")
     assert paired_interval([0.4, 0.45, 0.42], [0.5, 0.6, 0.55]).verdict().startswith("A lower")
     assert paired_interval([0.5, 0.4, 0.55], [0.45, 0.46, 0.5]).verdict() == "not separated with 3 seeds"
+
+
+def test_proportion_difference_matches_the_normal_approximation_by_hand():
+    from dmlib.stats import proportion_difference
+
+    d = proportion_difference(0.636, 500, 0.586, 500)
+    half = 1.959964 * (0.636 * 0.364 / 500 + 0.586 * 0.414 / 500) ** 0.5  # ≈ 0.0604
+    assert abs(d.mean - 0.05) < 1e-12
+    assert abs(d.low - (0.05 - half)) < 1e-5
+    assert abs(d.high - (0.05 + half)) < 1e-5
+    assert d.verdict() == "not separated with 500 and 500 samples"
+    assert proportion_difference(0.9, 500, 0.6, 500).verdict() == "A higher"
+    assert proportion_difference(0.2, 400, 0.6, 500).verdict() == "A lower"
+    with pytest.raises(ValueError, match="proportion"):
+        proportion_difference(1.2, 500, 0.5, 500)

@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from dmlib.stats import proportion_difference
+
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks/03_pixelrnn.ipynb"
 
@@ -38,13 +40,17 @@ def main() -> None:
         )
         return cells[j], cells[i]
 
-    rose = last["class_purity"] - first["class_purity"] >= 0.03
-    trend_notes = (
-        "step을 늘리면서 조금씩 올랐지만 요청한 class를 따른다고 볼 기준으로 삼은 90 %에는 한참 못 미칩니다."
-        if rose
-        else "요청한 class를 따른다고 볼 기준으로 삼은 90 %에 한참 못 미치고 step을 늘려도 거의 그대로였습니다."
+    change = proportion_difference(
+        last["class_purity"], last["class_purity_samples"], first["class_purity"], first["class_purity_samples"]
     )
-    trend_q2 = "늘리며 조금 올랐습니다" if rose else "늘려도 거의 그대로였습니다"
+    rose = change.low > 0  # the interval, not the point difference, decides what the notes may say
+    n_samples = last["class_purity_samples"]
+    trend_notes = (
+        f"처음보다 올랐고 그 차이는 샘플 {n_samples}개씩으로도 구분됩니다."
+        if rose
+        else f"처음과 마지막의 차이는 샘플 {n_samples}개씩으로는 구분되지 않습니다."
+    )
+    trend_q2 = "늘리며 올랐습니다" if rose else f"늘렸지만 샘플 {n_samples}개씩으로는 구분될 만큼 달라지지 않았습니다"
     purity = ", ".join(
         f"{korean_steps(s)} step에서 약 {100 * rows[str(s)]['class_purity']:.0f} %" for s in steps
     )
@@ -52,18 +58,27 @@ def main() -> None:
     out = "".join("".join(o.get("text", "")) for o in code.get("outputs", []))
     gap = re.search(r"→ ([0-9.]+) nats lower with the class", out)
     same = re.search(r"best validation NLL after ([0-9,]+) steps each", out)
-    assert gap and same, "re-execute notebook 03 first"
+    acc = re.search(r"the classifier reads ([0-9.]+) of the real", out)
+    assert gap and same and acc, "re-execute notebook 03 first"
     same_n = int(same.group(1).replace(",", ""))
     put(
         note,
         (
             "🗣️ **발표 노트 · speaker notes** — 두 번째 논문의 조건부 생성을 우리도 MNIST에서 해 보았는데, 같은 구조의 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
-            f"한 번씩 학습한 결과, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았는데, label 정보로 설명되는 몫은 많아야 ln 10, 약 2.3 nats이고, "
-            "나머지는 조건 없는 모델이 조건부 모델을 열 class에 고르게 섞은 모델보다도 나빠서 생긴 차이로, 그 이유는 시험하지 않았습니다. "
-            f"학습 일정은 아직 끝나지 않았고, 지금까지 요청한 숫자로 읽힌 샘플은 {purity}로, {trend_notes} "
-            "그림은 class마다 여섯 개씩 뽑은 샘플인데, 많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
-            "분류기가 홀로 켜진 픽셀 때문에 틀리는 것은 아니라는 확인과, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다."
-            "\n\n"
+            f"모델마다 한 번씩 학습했고 학습 일정은 아직 끝나지 않았는데, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
+            "label 정보로 설명되는 몫은 많아야 ln 10, 약 2.3 nats이고, 나머지 차이는 조건 없는 모델 쪽이 더 나빠서 생긴 것인데 그 이유는 시험하지 않았습니다. "
+            f"분류기는 실제 test 숫자를 약 {100 * float(acc.group(1)):.0f} % 맞게 읽지만, 우리 샘플 가운데 요청한 숫자로 읽힌 것은 {purity}이고, {trend_notes}"
+            "\n\n[진행] 다음 슬라이드에서 샘플을 직접 보고 판단하자고 말하고 넘어갑니다.\n"
+        ),
+    )
+    note, _ = notes_after("wanted = torch.arange(10).repeat_interleave(6)")
+    put(
+        note,
+        (
+            "🗣️ **발표 노트 · speaker notes** — 한 열에 한 class씩, class마다 여섯 개씩 모두 60개를 한 번에 뽑았고, 샘플마다 다른 난수를 씁니다. "
+            "많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
+            "분류기가 홀로 켜진 픽셀 때문에 틀리는 것은 아니라는 확인과, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다. "
+            "샘플의 획이 나빠서인지 분류기가 학습 때 못 본 모양을 잘못 읽어서인지는 둘 다 아직 가설입니다.\n\n"
             "[진행] 그림에서 요청한 숫자와 다르게 보이는 샘플을 청중과 함께 두세 개 짚어 봅니다.\n"
         ),
     )
@@ -94,7 +109,7 @@ def main() -> None:
     text = re.sub(r"yet only about [0-9]+ % of its samples", f"yet only about {p:.0f} % of its samples", text)
     text = re.sub(
         r"\(이 모델은 (계획한 step의 [0-9]+ %만 학습했|학습 일정을 끝까지 돌지 않았)[^)]*\)",
-        f"(이 모델은 학습 일정을 끝까지 돌지 않았고, {korean_steps(steps[0])}에서 {korean_steps(steps[-1])} step 사이에 순도는 약 {100 * first['class_purity']:.0f} %에서 {100 * last['class_purity']:.0f} %로 {'조금 올랐습니다' if rose else '거의 그대로였습니다'})",
+        f"(이 모델은 학습 일정을 끝까지 돌지 않았고, {korean_steps(steps[0])}에서 {korean_steps(steps[-1])} step 사이에 순도는 약 {100 * first['class_purity']:.0f} %에서 {100 * last['class_purity']:.0f} %로 {'올랐습니다' if rose else f'바뀌었지만 샘플 {n_samples}개씩으로는 구분되지 않습니다'})",
         text,
     )
     put(disc, text)
