@@ -41,7 +41,10 @@ def main() -> None:
         return cells[j], cells[i]
 
     change = proportion_difference(
-        last["class_purity"], last["class_purity_samples"], first["class_purity"], first["class_purity_samples"]
+        last["class_purity"],
+        last["class_purity_samples"],
+        first["class_purity"],
+        first["class_purity_samples"],
     )
     rose = change.low > 0  # the interval, not the point difference, decides what the notes may say
     n_samples = last["class_purity_samples"]
@@ -50,7 +53,11 @@ def main() -> None:
         if rose
         else f"처음과 마지막의 차이는 샘플 {n_samples}개씩으로는 구분되지 않습니다."
     )
-    trend_q2 = "늘리며 올랐습니다" if rose else f"늘렸지만 샘플 {n_samples}개씩으로는 구분될 만큼 달라지지 않았습니다"
+    trend_q2 = (
+        "늘리며 올랐습니다"
+        if rose
+        else f"늘렸지만 샘플 {n_samples}개씩으로는 구분될 만큼 달라지지 않았습니다"
+    )
     purity = ", ".join(
         f"{korean_steps(s)} step에서 약 {100 * rows[str(s)]['class_purity']:.0f} %" for s in steps
     )
