@@ -84,4 +84,4 @@ def test_every_taught_in_line_names_a_section_that_uses_the_symbol():
 def test_the_checker_catches_a_wrong_section():
     assert section_text("01_infogan.ipynb", "99") is None
     assert not uses(section_text("01_infogan.ipynb", "1"), "code_factor_correlations")
-    assert uses(section_text("01_infogan.ipynb", "8"), "code_factor_correlations")
+    assert uses(section_text("01_infogan.ipynb", "11"), "code_factor_correlations")  # 부록 B.2

@@ -68,11 +68,13 @@ def main() -> None:
     acc = re.search(r"the classifier reads ([0-9.]+) of the real", out)
     assert gap and same and acc, "re-execute notebook 03 first"
     same_n = int(same.group(1).replace(",", ""))
+    sidecar = json.loads((ROOT / "data/checkpoints/gatedpixelcnn_conditional.json").read_text())
+    planned = int(sidecar["config"]["steps"])  # the schedule's length
     put(
         note,
         (
             "🗣️ **발표 노트 · speaker notes** — 두 번째 논문의 조건부 생성을 우리도 MNIST에서 해 보았는데, 같은 구조의 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
-            f"모델마다 한 번씩 학습했고 학습 일정은 아직 끝나지 않았는데, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
+            f"모델마다 한 번씩, 계획한 {korean_steps(planned)} step 가운데 일부만 학습했는데, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
             "label 정보로 설명되는 몫은 많아야 ln 10, 약 2.3 nats이고, 나머지 차이는 조건 없는 모델 쪽이 더 나빠서 생긴 것인데 그 이유는 시험하지 않았습니다. "
             f"분류기는 실제 test 숫자를 약 {100 * float(acc.group(1)):.0f} % 맞게 읽지만, 우리 샘플 가운데 요청한 숫자로 읽힌 것은 {purity}이고, {trend_notes}"
             "\n\n[진행] 다음 슬라이드에서 샘플을 직접 보고 판단하자고 말하고 넘어갑니다.\n"
@@ -84,7 +86,7 @@ def main() -> None:
         (
             "🗣️ **발표 노트 · speaker notes** — 한 열에 한 class씩, class마다 여섯 개씩 모두 60개를 한 번에 뽑았고, 샘플마다 다른 난수를 씁니다. "
             "많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
-            "분류기가 홀로 켜진 픽셀 때문에 틀리는 것은 아니라는 확인과, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다. "
+            "흩어진 픽셀 때문에 분류기가 틀리는지 확인한 결과와, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다. "
             "샘플의 획이 나빠서인지 분류기가 학습 때 못 본 모양을 잘못 읽어서인지는 둘 다 아직 가설입니다.\n\n"
             "[진행] 그림에서 요청한 숫자와 다르게 보이는 샘플을 청중과 함께 두세 개 짚어 봅니다.\n"
         ),

@@ -399,7 +399,7 @@ def shape_measures(images: torch.Tensor) -> dict[str, np.ndarray]:
     the slant (positive when the top leans right). Width: a stroke of width w and length L has
     area ≈ wL and perimeter ≈ 2L, so w ≈ 2 · area / perimeter, counted on the ink (> 0.5) mask;
     on a pixel grid it shrinks with slant (notebook 부록 B.2), hence the slant-invariant measures of
-    :data:`SHAPE_FACTORS`. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
+    :data:`SHAPE_FACTORS`. Taught in notebooks/01_infogan.ipynb §11 (부록 B.2 Measuring c2 and c3).
     """
     check_images(images)
     check_tensor(images, "images", low=0.0, high=1.0)
@@ -496,7 +496,8 @@ def code_factor_correlations(
     other code at 0, and ρ is taken along that sweep; ``rho[code][factor]`` is the mean over the
     ``n_z × K`` sweeps. ``assignment`` pairs rotation and width with the codes (one-to-one, the larger
     sum of |ρ|); with the slant-invariant ``factors`` (:data:`SHAPE_FACTORS`) ``assignments`` also pairs
-    rotation with each width-like factor. Taught in notebooks/01_infogan.ipynb §8.4 Measuring c2 and c3.
+    rotation with each width-like factor.
+    Taught in notebooks/01_infogan.ipynb §11 (부록 B.2 Measuring c2 and c3).
     """
     if not isinstance(n_z, int) or n_z < 1:
         raise ValueError(f"n_z must be a positive int, got {n_z!r}")
@@ -574,7 +575,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
         Figure(
             "InfoGAN",
             f"plain GAN: c1 test error, mean of {n_gan}",
-            "non-interp.",
+            "no number",  # the paper shows Fig. 2(b) only; the bar is ours
             mean(gan, "c1_error"),
             "> 0.5",
         ),  # fmt: skip

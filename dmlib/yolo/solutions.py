@@ -69,8 +69,8 @@ def absolute_probabilities(conditional: np.ndarray, parent: list) -> np.ndarray:
 def box_iou(a: tuple, b: tuple) -> float:
     """Exercise 7: the bug counts the overlap twice: the union is area_a + area_b − intersection.
 
-    The buggy IoU of a box with itself is area / (2 · area) = 0.5, so a perfect detection would fail
-    the 0.5 threshold half the time (it needs IoU ≥ 0.5 exactly) and every IoU is at most 0.5.
+    The buggy value is t / (1 + t) for a true IoU t: a box with itself scores area / (2 · area) = 0.5,
+    so only a perfect match reaches 0.5 and passes the IoU ≥ 0.5 rule; every imperfect detection fails.
     """
     w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))

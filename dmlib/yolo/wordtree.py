@@ -214,9 +214,10 @@ def build_wordtree(
 ) -> WordTree:
     """The paper's WordTree over ``labels``; ``splice`` removes non-label nodes with a single child.
 
-    Splicing (darknet's 9k.tree follows the same convention) drops chains like entity → physical
-    entity → object that carry no choice: a one-child softmax always says 1. The root itself is not a
-    node; its children form the top-level group. Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
+    Splicing (our reading of the paper's count; darknet's 9k.tree keeps some one-child nodes) drops
+    chains like entity → physical entity → object that carry no choice: a one-child softmax always
+    says 1. The root itself is not a node; its children form the top-level group.
+    Taught in notebooks/02_yolo9000.ipynb §10 Stronger.
     """
     if not labels or len(set(labels)) != len(labels):
         raise WordTreeError("labels must be a non-empty list of distinct wnids")
