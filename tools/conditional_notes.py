@@ -49,7 +49,7 @@ def main() -> None:
     rose = change.low > 0  # the interval, not the point difference, decides what the notes may say
     n_samples = last["class_purity_samples"]
     trend_notes = (
-        f"처음보다 올랐고 그 차이는 샘플 {n_samples}개씩으로도 구분됩니다."
+        f"{korean_steps(steps[0])} step 때보다 올랐고, 그 차이는 샘플 {n_samples}개씩으로도 구분됩니다."
         if rose
         else f"처음과 마지막의 차이는 샘플 {n_samples}개씩으로는 구분되지 않습니다."
     )
@@ -74,9 +74,9 @@ def main() -> None:
         note,
         (
             "🗣️ **발표 노트 · speaker notes** — 두 번째 논문의 조건부 생성을 우리도 MNIST에서 해 보았는데, 같은 구조의 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
-            f"모델마다 한 번씩, 계획한 {korean_steps(planned)} step 가운데 일부만 학습했는데, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
+            f"모델마다 한 번씩, {korean_steps(planned)} step 학습 일정 가운데 일부만 학습했는데, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
             "label 정보로 설명되는 몫은 많아야 ln 10, 약 2.3 nats이고, 나머지 차이는 조건 없는 모델 쪽이 더 나빠서 생긴 것인데 그 이유는 시험하지 않았습니다. "
-            f"분류기는 실제 test 숫자를 약 {100 * float(acc.group(1)):.0f} % 맞게 읽지만, 우리 샘플 가운데 요청한 숫자로 읽힌 것은 {purity}이고, {trend_notes}"
+            f"분류기는 실제 test 숫자를 약 {100 * float(acc.group(1)):.0f} % 맞게 읽지만, 우리 샘플 가운데 요청한 숫자로 읽힌 것은 {purity}입니다. {trend_notes}"
             "\n\n[진행] 다음 슬라이드에서 샘플을 직접 보고 판단하자고 말하고 넘어갑니다.\n"
         ),
     )

@@ -79,7 +79,7 @@ def check_fused_accuracy(fn: Callable[..., float], trials: int = 10) -> None:
 @checker
 def check_hallucination_gradient(fn: Callable[..., torch.Tensor], trials: int = 10) -> None:
     """Hallucination exercise 4: ``fn(a_depth, a_halluc)`` = ∂L_hall/∂A_H, derived by hand and compared
-    with autograd on the loss of §5.
+    with autograd on the loss of §4.
     Taught in notebooks/04_modality_hallucination.ipynb §10 Exercises.
     """
     generator = torch.Generator().manual_seed(10)

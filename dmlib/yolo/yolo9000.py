@@ -442,7 +442,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     return [
         Figure(
             "YOLO9000",
-            f"never boxed: joint − {baseline}, CI low ({seeds} seeds)",
+            f"no fine box: joint − {baseline}, CI low ({seeds} seeds)",
             "n/a",
             gains[key].low,
             "> 0",
