@@ -48,8 +48,30 @@ def mean_sd(values: Sequence[float]) -> tuple[float, float]:
     return float(array.mean()), float(array.std(ddof=1))
 
 
+class _Interval:
+    """What an interval of A − B lets a slide say, and how it prints: shared by both interval kinds."""
+
+    mean: float
+    low: float
+    high: float
+
+    def _unresolved(self) -> str:  # "not separated with …", in the unit of the evidence
+        raise NotImplementedError
+
+    def verdict(self) -> str:
+        """A higher, A lower, or not separated (the whole interval must sit on one side of zero)."""
+        if self.low > 0:
+            return "A higher"
+        if self.high < 0:
+            return "A lower"
+        return self._unresolved()
+
+    def __str__(self) -> str:
+        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+
+
 @dataclass(frozen=True)
-class Paired:
+class Paired(_Interval):
     """A − B per seed, its mean and the confidence interval of the mean."""
 
     differences: tuple[float, ...]
@@ -63,17 +85,8 @@ class Paired:
         """True when the whole interval is above zero: the data support "A beats B"."""
         return self.low > 0
 
-    def verdict(self) -> str:
-        """What the interval lets a slide say about A − B: higher, lower, or not separated with n seeds."""
-        n = len(self.differences)
-        if self.low > 0:
-            return "A higher"
-        if self.high < 0:
-            return "A lower"
-        return f"not separated with {n} seeds"
-
-    def __str__(self) -> str:
-        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+    def _unresolved(self) -> str:
+        return f"not separated with {len(self.differences)} seeds"
 
 
 def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> Paired:
@@ -92,7 +105,7 @@ def paired_interval(a: Sequence[float], b: Sequence[float], level: float = 0.95)
 
 
 @dataclass(frozen=True)
-class Proportions:
+class Proportions(_Interval):
     """p_a − p_b of two independent samples (class purity after two training lengths) and its interval."""
 
     mean: float
@@ -100,16 +113,8 @@ class Proportions:
     high: float
     samples: tuple[int, int]
 
-    def verdict(self) -> str:
-        """Higher, lower, or not separated with these sample sizes."""
-        if self.low > 0:
-            return "A higher"
-        if self.high < 0:
-            return "A lower"
+    def _unresolved(self) -> str:
         return f"not separated with {self.samples[0]} and {self.samples[1]} samples"
-
-    def __str__(self) -> str:
-        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
 
 
 def proportion_difference(p_a: float, n_a: int, p_b: float, n_b: int, level: float = 0.95) -> Proportions:
