@@ -63,6 +63,7 @@ def _solved():
         (yx.check_absolute_probabilities, ys.absolute_probabilities),
         (yx.check_box_iou, ys.box_iou),
         (yx.check_nms, ys.nms),
+        (yx.check_joint_box, ys.joint_box),
         (px.check_mask_b, ps.mask_b),
         (px.check_bits_per_dim, ps.bits_per_dim),
         (px.check_mask_bug, ps.bug_positions),
@@ -79,7 +80,7 @@ def _solved():
 
 def test_every_solution_passes_its_checker():
     solved = _solved()
-    assert len(solved) == 24
+    assert len(solved) == 25
     for check, solution in solved:
         assert check(solution), check.__name__
 
@@ -106,6 +107,12 @@ def test_checkers_catch_plausible_mistakes():
         yx.check_absolute_probabilities(lambda conditional, parent: np.asarray(conditional))  # no product
     with pytest.raises(AssertionError, match="kept"):  # suppresses at IoU ≥ threshold instead of >
         yx.check_nms(lambda b, s, t: [i for i in np.argsort(-s) if True][:1])
+    with pytest.raises(AssertionError, match="expected box"):  # Pr(label) alone, objectness forgotten
+        yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(c[:, label])))
+    with pytest.raises(AssertionError, match="expected box"):  # objectness alone, the class forgotten
+        yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o)))
+    with pytest.raises(AssertionError, match="expected box"):  # Pr(label | parent), not the path's product
+        yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o * c[:, label])))
     with pytest.raises(AssertionError, match="values differ|shape"):  # shifted left instead of right
         px.check_skew(lambda x: torch.flip(ps.skew(torch.flip(x, [3])), [3]))
     with pytest.raises(AssertionError, match="CKA"):  # forgot to centre the features
@@ -147,9 +154,14 @@ def test_the_solution_experiments_run_on_a_tiny_budget():
     from dmlib.hallucination import solutions as hs
     from dmlib.infogan import solutions as isol
     from dmlib.pixelrnn import solutions as ps
+    from dmlib.training import Trained
     from dmlib.yolo import solutions as ys
 
     assert set(isol.lambda_experiment(steps=2)) == {"lambda = 1", "lambda = 0"}
+    demo = Trained({}, {"L_I": [0.5, 0.7]}, 0.0)  # the live demo's λ = 1 run is reused, not retrained
+    assert isol.lambda_experiment(steps=2, demo=demo)["lambda = 1"] == pytest.approx(0.6)
+    with pytest.raises(ValueError, match="live demo"):
+        isol.lambda_experiment(steps=3, demo=demo)
     nll = ps.depth_experiment(steps=2)
     assert list(nll) == ["0 blocks", "4 blocks"]
     assert all(0 < v < 784 for v in nll.values())  # nats per 28×28 binary digit, better than chance (543)
@@ -184,6 +196,6 @@ def test_every_checker_reports_an_unattempted_exercise(capsys):
         raise NotImplementedError
 
     checkers = [getattr(m, n) for m in (exercises, px, yx, hx) for n in m.__all__ if n.startswith("check_")]
-    assert len(checkers) == 24
+    assert len(checkers) == 25
     assert all(check(todo) is False for check in checkers)
-    assert capsys.readouterr().out.count("Not attempted") == 24
+    assert capsys.readouterr().out.count("Not attempted") == 25

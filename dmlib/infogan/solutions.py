@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..training import Trained
 from . import experiments
 from .model import InfoGANConfig
 
@@ -61,16 +62,24 @@ def categorical_L_I(logits: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     return math.log(logits.shape[1]) - F.cross_entropy(logits, c)
 
 
-def lambda_experiment(steps: int = 40, seed: int = 1) -> dict[str, float]:
+def lambda_experiment(steps: int = 40, seed: int = 1, demo: Trained | None = None) -> dict[str, float]:
     """Exercise 6: L_I over the last 10 of ``steps`` training steps, with λ = 1 and with λ = 0.
 
+    ``demo`` is the live demo's λ = 1 run (§8.1, same steps and seed): given, only the λ = 0 run trains.
     What to see: with λ = 1 the generator is rewarded for making c₁ readable, and L_I climbs towards
     ln 10 within a few dozen steps. With λ = 0 Q still trains (on D's detached features) and L_I stays
     near 0: this Q cannot read c₁ back. That G then ignores c₁ is a hypothesis (G is not rewarded for
     making c₁ readable); a low bound is no proof that I(c₁; G(z, c)) ≈ 0 (§8.3 shows the full runs).
     """
+    if demo is not None and len(demo.history["L_I"]) != steps:
+        got = len(demo.history["L_I"])
+        raise ValueError(f"demo must be the live demo's λ = 1 run of {steps} steps, got {got}")
     result = {}
     for lam in (1.0, 0.0):
-        run = experiments.train(InfoGANConfig(steps=steps, seed=seed, lambda_info=lam))
+        run = (
+            demo
+            if lam == 1.0 and demo is not None
+            else experiments.train(InfoGANConfig(steps=steps, seed=seed, lambda_info=lam))
+        )
         result[f"lambda = {lam:g}"] = float(np.mean(run.history["L_I"][-10:]))
     return result

@@ -14,6 +14,7 @@ import torch
 from ..exercises import checker, compare
 from .boxes import box_iou, nms, wh_iou
 from .detector import reorg
+from .yolo9000 import responsible_box
 
 __all__ = [
     "check_nms",
@@ -21,6 +22,7 @@ __all__ = [
     "check_absolute_probabilities",
     "check_box_iou",
     "check_decode",
+    "check_joint_box",
     "check_label_path",
     "check_path_probability",
     "check_reorg",
@@ -203,3 +205,38 @@ def check_nms(fn: Callable[[np.ndarray, np.ndarray, float], list], trials: int =
                 f"boxes\n{np.round(boxes, 2)}\nexpected kept {expected}, got {got}"
             )
     print(f"✓ greedy NMS keeps the same boxes, in the same order, on {trials} random clusters")
+
+
+@checker
+def check_joint_box(fn: Callable[[np.ndarray, np.ndarray, list, int], int], trials: int = 20) -> None:
+    """YOLO9000 exercise 10: ``fn(objectness, conditional, parent, label)`` → the index of the box that
+    a classification image labelled ``label`` trains (YOLO9000's joint rule, notebook §11).
+
+    ``objectness`` (B,) is each box's σ(t_o), ``conditional`` (B, N) each box's Pr(node | parent) (one
+    softmax per sibling group); the chosen box maximises σ(t_o)·Pr(label), compared with
+    :func:`dmlib.yolo.yolo9000.responsible_box`. Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(31)
+    for _ in range(trials):
+        parent = _random_tree(rng, 10)
+        groups = [[i for i, p in enumerate(parent) if p == up] for up in set(parent)]
+        conditional = np.zeros((6, 10))
+        for members in groups:  # one softmax per sibling group, per box
+            conditional[:, members] = rng.dirichlet(np.ones(len(members)) * 0.5, size=6)
+        objectness = rng.uniform(0.02, 1.0, size=6)
+        label = int(rng.integers(2, 10))
+        label_prob = np.ones(6)
+        walk = label
+        while walk >= 0:
+            label_prob *= conditional[:, walk]
+            walk = parent[walk]
+        expected = int(
+            responsible_box(torch.tensor(objectness[None]), torch.tensor(np.log(label_prob)[None]))[0]
+        )
+        got = int(fn(objectness.copy(), conditional.copy(), list(parent), label))
+        if got != expected:
+            raise AssertionError(
+                f"label {label}, parent={parent}:\nσ(t_o) {np.round(objectness, 3).tolist()}\n"
+                f"Pr(label) {np.round(label_prob, 3).tolist()}\nexpected box {expected}, got {got}"
+            )
+    print(f"✓ the joint rule picks the same box on {trials} random trees of 6 boxes")

@@ -548,7 +548,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     """The detector's test mAP, mean over its seed study, and Darknet-19's operation count (one
     deterministic count) beside the paper's figures. The mAP goal (≥ 0.9) was fixed before the runs.
 
-    Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
+    Read by the README results table (``python -m dmlib report``); 02 §12 prints the same figures.
     """
     maps = [row["test_map50"] for row in read_detector_seeds().values()]
     ops = count_ops(Darknet19(), 224) / 1e9

@@ -109,3 +109,19 @@ def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float) -> list:
         if all(iou(boxes[i], boxes[j]) <= threshold for j in kept):
             kept.append(int(i))
     return kept
+
+
+def joint_box(objectness: np.ndarray, conditional: np.ndarray, parent: list, label: int) -> int:
+    """Exercise 10: the box a classification image trains, by σ(t_o)·Pr(label).
+
+    Pr(label) is the product of the label's conditionals up its path (exercise 4), per box; the
+    detection score multiplies it by the objectness. The chosen box need not be the one with the
+    highest Pr(label) alone (a confident class on a box that sees no object loses to a slightly less
+    confident class on a box that does), nor the one with the highest σ(t_o) alone. Only this box's
+    path conditionals (exercise 5) get the class loss, and its σ(t_o) is pulled up to 0.3 if below.
+    """
+    label_prob = np.ones(len(objectness))
+    while label >= 0:
+        label_prob = label_prob * conditional[:, label]
+        label = parent[label]
+    return int(np.argmax(objectness * label_prob))

@@ -212,6 +212,17 @@ def build_model(config: YOLO9000Config) -> YOLOv2:
     )
 
 
+def responsible_box(objectness: torch.Tensor, label_log_prob: torch.Tensor) -> torch.Tensor:
+    """The box a classification image trains: "the bounding box that predicts the highest probability
+    for that class" (paper §4), scored here as σ(t_o)·Pr(label), the detection score of §7.
+
+    objectness (B, boxes) σ(t_o); label_log_prob (B, boxes) log Pr(label) from the tree → (B,) box index.
+    """
+    if objectness.shape != label_log_prob.shape or objectness.dim() != 2:
+        raise ValueError("objectness and label_log_prob must both be (B, boxes)")
+    return (torch.log(objectness.clamp(min=1e-9)) + label_log_prob).argmax(1)
+
+
 def classification_loss(
     output: torch.Tensor,
     labels: torch.Tensor,
@@ -235,8 +246,7 @@ def classification_loss(
         label_log_prob = absolute.gather(-1, labels.view(-1, 1, 1, 1, 1).expand(*absolute.shape[:-1], 1))[
             ..., 0
         ]
-        score = (torch.log(objectness.clamp(min=1e-9)) + label_log_prob).reshape(batch, -1)
-        best = score.argmax(1)  # (B,)
+        best = responsible_box(objectness.reshape(batch, -1), label_log_prob.reshape(batch, -1))  # (B,)
     flat_logits = logits.reshape(batch, -1, logits.shape[-1])
     flat_obj = objectness.reshape(batch, -1)
     chosen_logits = flat_logits[torch.arange(batch), best]
@@ -435,7 +445,7 @@ def paper_figures(load: Callable[[str], Pretrained]) -> list[Figure]:  # noqa: A
     mAP@0.5 beats the detection-only arm's and chance, each on the low end of the 95 % interval of the
     paired difference (:func:`joint_gains`).
 
-    Taught in notebooks/02_yolo9000.ipynb §12 Paper vs ours.
+    Read by the README results table (``python -m dmlib report``); 02 §12 prints the same figures.
     """
     gains = joint_gains(read_seeds("yolo9000"), read_seeds("yolo9000_detection_only"))
     seeds = len(gains["unboxed"].differences)
