@@ -69,6 +69,7 @@ def _solved():
         (px.check_mask_bug, ps.bug_positions),
         (px.check_right_edge, ps.right_edge),
         (px.check_skew, ps.skew),
+        (px.check_mixture_nll, ps.mixture_nll),
         (hx.check_hallucination_loss, hs.hallucination_loss),
         (hx.check_h_init, hs.h_init),
         (hx.check_fused_accuracy, hs.fused_accuracy),
@@ -80,7 +81,7 @@ def _solved():
 
 def test_every_solution_passes_its_checker():
     solved = _solved()
-    assert len(solved) == 25
+    assert len(solved) == 26
     for check, solution in solved:
         assert check(solution), check.__name__
 
@@ -113,6 +114,13 @@ def test_checkers_catch_plausible_mistakes():
         yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o)))
     with pytest.raises(AssertionError, match="expected box"):  # Pr(label | parent), not the path's product
         yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o * c[:, label])))
+    with (
+        np.errstate(divide="ignore"),
+        pytest.raises(AssertionError, match="underflow"),
+    ):  # the direct sum: exp(−nll) underflows to 0
+        px.check_mixture_nll(lambda nll: -np.log(np.exp(-nll).mean(axis=1)))
+    with pytest.raises(AssertionError, match="mixture NLL"):  # forgot the prior's ln K
+        px.check_mixture_nll(lambda nll: ps.mixture_nll(nll) - np.log(nll.shape[1]))
     with pytest.raises(AssertionError, match="values differ|shape"):  # shifted left instead of right
         px.check_skew(lambda x: torch.flip(ps.skew(torch.flip(x, [3])), [3]))
     with pytest.raises(AssertionError, match="CKA"):  # forgot to centre the features
@@ -196,6 +204,6 @@ def test_every_checker_reports_an_unattempted_exercise(capsys):
         raise NotImplementedError
 
     checkers = [getattr(m, n) for m in (exercises, px, yx, hx) for n in m.__all__ if n.startswith("check_")]
-    assert len(checkers) == 25
+    assert len(checkers) == 26
     assert all(check(todo) is False for check in checkers)
-    assert capsys.readouterr().out.count("Not attempted") == 25
+    assert capsys.readouterr().out.count("Not attempted") == 26

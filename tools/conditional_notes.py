@@ -53,7 +53,7 @@ def main() -> None:
     )  # the interval, not the point difference, decides
     n_samples = last["class_purity_samples"]
     trend_notes = (
-        f"{korean_steps(steps[0])} step 때보다 올랐고, 그 차이는 샘플 {n_samples}개씩으로도 구분됩니다."
+        f"{korean_steps(steps[0])} step 때보다 올랐고, 그 차이는 샘플 {n_samples}개씩으로도 구분되지만, 학습은 한 번뿐이라 이 구간은 샘플링의 우연만 따진 것입니다."
         if rose
         else f"처음과 마지막의 차이는 샘플 {n_samples}개씩으로는 구분되지 않습니다."
     )

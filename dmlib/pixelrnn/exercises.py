@@ -1,5 +1,6 @@
 """PixelRNN's exercise checkers: mask B, bits per dimension, a buggy mask A to debug, and the
-PixelCNN's receptive-field edge, derived and then measured by gradients.
+PixelCNN's receptive-field edge, derived and then measured by gradients, the Diagonal BiLSTM's skew, and
+what a class label can save (the mixture bound).
 
 Taught in notebooks/03_pixelrnn.ipynb §11 Exercises (protocol: :mod:`dmlib.exercises`).
 """
@@ -21,6 +22,7 @@ __all__ = [
     "check_bits_per_dim",
     "check_mask_b",
     "check_mask_bug",
+    "check_mixture_nll",
     "check_right_edge",
     "check_skew",
 ]
@@ -127,3 +129,28 @@ def check_skew(fn: Callable[[torch.Tensor], torch.Tensor], trials: int = 6) -> N
         if not torch.equal(unskew(got, w), x):
             raise AssertionError("unskew(your skew) does not give x back")
     print(f"✓ skew correct on {trials} random shapes; unskew undoes it")
+
+
+@checker
+def check_mixture_nll(fn: Callable[[np.ndarray], np.ndarray], trials: int = 10) -> None:
+    """PixelRNN exercise 7: ``fn(nll)`` turns an (N, K) array of −log p(x | y) (nats, one column per class)
+    into −log Σ_y (1/K) p(x | y), the NLL of the conditional model used without its label.
+
+    Compared with a log-sum-exp in float64, on NLLs up to 2000 nats (where exp(−nll) underflows, so a
+    direct sum fails), and checked against the bound −log p(x) ≤ −log p(x | y) + ln K for every y.
+    Taught in notebooks/03_pixelrnn.ipynb §11 Exercises.
+    """
+    rng = np.random.default_rng(41)
+    for t in range(trials):
+        n, k = int(rng.integers(1, 6)), int(rng.integers(2, 11))
+        scale = 2000.0 if t % 2 else 150.0  # every other case beyond exp's range
+        nll = rng.uniform(0.3, 1.0, size=(n, k)) * scale
+        expected = -torch.logsumexp(-torch.tensor(nll), dim=1).numpy() + np.log(k)
+        got = np.asarray(fn(nll.copy()), dtype=float).reshape(-1)
+        if got.shape != (n,) or not np.all(np.isfinite(got)):
+            raise AssertionError(f"expected {n} finite values, got {np.round(got, 3).tolist()} (underflow?)")
+        for value, row, want in zip(got, nll, expected, strict=True):
+            compare("mixture NLL", value, float(want), row)
+        if np.any(got > nll.min(1) + np.log(k) + 1e-9):
+            raise AssertionError("the mixture NLL may not exceed min_y −log p(x | y) + ln K")
+    print(f"✓ mixture NLL correct on {trials} random sets, stable where exp(−nll) underflows, within ln K")
