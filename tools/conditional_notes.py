@@ -41,7 +41,7 @@ def main() -> None:
     purity = ", ".join(
         f"{korean_steps(s)} step에서 약 {100 * rows[str(s)]['class_purity']:.0f} %" for s in steps
     )
-    note, code = notes_after("# NBVAL_CHECK_OUTPUT\nimport json\nfrom dmlib.data import results_path")
+    note, code = notes_after("import json\nfrom dmlib.data import results_path")
     out = "".join("".join(o.get("text", "")) for o in code.get("outputs", []))
     gap = re.search(r"→ ([0-9.]+) nats lower with the class", out)
     same = re.search(r"best validation NLL after ([0-9,]+) steps each", out)
