@@ -38,8 +38,11 @@ def main() -> None:
         )
         return cells[j], cells[i]
 
-    purity = ", ".join(
-        f"{korean_steps(s)} step에서 약 {100 * rows[str(s)]['class_purity']:.0f} %" for s in steps
+    purity = " ".join(  # first and last only: the full series is on the slide
+        [
+            f"{korean_steps(steps[0])} step에서 약 {100 * first['class_purity']:.0f} %,",
+            f"{korean_steps(steps[-1])} step에서 약 {100 * last['class_purity']:.0f} %",
+        ]
     )
     note, code = notes_after("import json\nfrom dmlib.data import results_path")
     out = "".join("".join(o.get("text", "")) for o in code.get("outputs", []))
