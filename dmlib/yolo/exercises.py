@@ -84,6 +84,15 @@ def check_decode(fn: Callable[..., tuple], trials: int = 20) -> None:
     print(f"✓ direct location prediction decoded correctly on {trials} random cases")
 
 
+def _path_product(conditional: np.ndarray, parent: list, node: int) -> np.ndarray | float:
+    """Pr(node): the product of Pr(· | parent) from ``node`` to the top, over ``conditional``'s last axis."""
+    product = 1.0
+    while node >= 0:
+        product = product * conditional[..., node]
+        node = parent[node]
+    return product
+
+
 def _random_tree(rng: np.random.Generator, size: int) -> list[int]:
     """A random parent list (parents first; −1 marks top-level nodes)."""
     return [-1 if i < 2 else int(rng.integers(-1, i)) for i in range(size)]
@@ -101,10 +110,7 @@ def check_path_probability(fn: Callable[[np.ndarray, list, int], float], trials:
         parent = _random_tree(rng, 12)
         conditional = rng.uniform(0.05, 1.0, size=12)
         node = int(rng.integers(12))
-        expected, walk = 1.0, node
-        while walk >= 0:
-            expected *= conditional[walk]
-            walk = parent[walk]
+        expected = _path_product(conditional, parent, node)
         compare("Pr(node)", fn(conditional, parent, node), expected, parent)
     print(f"✓ Pr(node) = product of conditionals, on {trials} random trees")
 
@@ -146,11 +152,7 @@ def check_absolute_probabilities(fn: Callable[[np.ndarray, list], np.ndarray], t
             conditional[members] = rng.dirichlet(np.ones(len(members)))
         got = np.asarray(fn(conditional, parent), dtype=float)
         for node in range(12):
-            expected, walk = 1.0, node
-            while walk >= 0:
-                expected *= conditional[walk]
-                walk = parent[walk]
-            compare(f"Pr(node {node})", got[node], expected, parent)
+            compare(f"Pr(node {node})", got[node], _path_product(conditional, parent, node), parent)
         leaves = [i for i in range(12) if i not in groups]
         compare("sum of Pr over the leaves", got[leaves].sum(), 1.0, parent)
     print(f"✓ Pr(node) for every node of {trials} random trees; the leaves sum to 1")
@@ -225,11 +227,7 @@ def check_joint_box(fn: Callable[[np.ndarray, np.ndarray, list, int], int], tria
             conditional[:, members] = rng.dirichlet(np.ones(len(members)) * 0.5, size=6)
         objectness = rng.uniform(0.02, 1.0, size=6)
         label = int(rng.integers(2, 10))
-        label_prob = np.ones(6)
-        walk = label
-        while walk >= 0:
-            label_prob *= conditional[:, walk]
-            walk = parent[walk]
+        label_prob = _path_product(conditional, parent, label)  # (6,): Pr(label) per box
         expected = int(
             responsible_box(torch.tensor(objectness[None]), torch.tensor(np.log(label_prob)[None]))[0]
         )
