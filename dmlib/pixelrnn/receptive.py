@@ -1,6 +1,6 @@
 """Receptive fields by gradients: which inputs can change the prediction at one pixel.
 
-Taught in notebooks/03_pixelrnn.ipynb §4.1 Receptive field and §6.2 The blind spot.
+Taught in notebooks/03_pixelrnn.ipynb §4.1 Receptive field and §6.1 Receptive fields of the four models.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def violations(field: torch.Tensor, pixel: tuple[int, int], channel: int) -> int
     Mask-A semantics at the output: the prediction of channel c may read earlier pixels and, at
     its own pixel, only channels before c. A correct model gives 0.
 
-    Taught in notebooks/03_pixelrnn.ipynb §6.1 Dependency checks.
+    Taught in notebooks/03_pixelrnn.ipynb §6.1 The dependency check.
     """
     colours, height, width = field.shape
     i, j = pixel

@@ -1,4 +1,4 @@
-"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.2), completions (§8.2), and
+"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.1), completions (§8.2), and
 class-conditional samples (§10.2).
 
 Taught in notebooks/03_pixelrnn.ipynb.
@@ -57,7 +57,7 @@ def receptive_field_explorer(models: dict[str, nn.Module]) -> W.interactive:
     """Pick a model and a pixel → the inputs its prediction depends on (gradient magnitude).
 
     ``models`` maps names to PixelRNN-family models; ``w.result`` is the (C, H, W) field.
-    Taught in notebooks/03_pixelrnn.ipynb §6.2 The blind spot and its fix.
+    Taught in notebooks/03_pixelrnn.ipynb §6.1 Receptive fields of the four trained models.
     """
 
     if not models:
