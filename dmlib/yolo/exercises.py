@@ -14,6 +14,7 @@ import torch
 from ..exercises import checker, compare
 from .boxes import box_iou, nms, wh_iou
 from .detector import reorg
+from .loss import box_targets
 from .yolo9000 import responsible_box
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "buggy_box_iou",
     "check_absolute_probabilities",
     "check_box_iou",
+    "check_box_targets",
     "check_decode",
     "check_joint_box",
     "check_label_path",
@@ -238,3 +240,39 @@ def check_joint_box(fn: Callable[[np.ndarray, np.ndarray, list, int], int], tria
                 f"Pr(label) {np.round(label_prob, 3).tolist()}\nexpected box {expected}, got {got}"
             )
     print(f"✓ the joint rule picks the same box on {trials} random trees of 6 boxes")
+
+
+@checker
+def check_box_targets(fn: Callable[[tuple, np.ndarray, int], tuple], trials: int = 40) -> None:
+    """YOLO exercise 11: ``fn(truth, priors, grid)`` → (row, col, prior, (σ(t_x), σ(t_y), t_w, t_h), weight).
+
+    ``truth`` = (cx, cy, w, h) as fractions of the image, ``priors`` (A, 2) = (p_w, p_h) in grid cells, on a
+    ``grid`` × ``grid`` map; compared with :func:`dmlib.yolo.loss.box_targets`, the function the region
+    loss calls. Cases include centres exactly on a cell border and truths larger than every prior.
+    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    """
+    rng = np.random.default_rng(11)
+    for trial in range(trials):
+        grid = int(rng.integers(3, 14))
+        priors = rng.uniform(0.3, grid / 2, size=(int(rng.integers(2, 6)), 2))
+        if trial % 4 == 0:  # a centre exactly on a cell border
+            cx, cy = int(rng.integers(0, grid)) / grid, int(rng.integers(0, grid)) / grid
+        else:
+            cx, cy = rng.uniform(0, 1, size=2)
+        w, h = rng.uniform(0.02, 1.0, size=2) if trial % 5 else (1.0, 1.0)  # larger than every prior
+        truth = (float(cx), float(cy), float(w), float(h))
+        expected = box_targets(truth, torch.tensor(priors), (grid, grid))
+        got = fn(truth, priors.copy(), grid)
+        row, col, prior, box, weight = got
+        where = f"truth {np.round(truth, 4).tolist()} on a {grid}×{grid} grid, priors " + str(
+            np.round(priors, 2).tolist()
+        )
+        cell = (expected["row"], expected["col"])
+        if (int(row), int(col)) != cell:
+            raise AssertionError(f"{where}: expected the cell (row, col) = {cell}, got {(row, col)}")
+        if int(prior) != expected["prior"]:
+            raise AssertionError(f"{where}: expected prior {expected['prior']} (best shape IoU), got {prior}")
+        for name, g, e in zip(("σ(t_x)", "σ(t_y)", "t_w", "t_h"), box, expected["box"], strict=True):
+            compare(name, g, float(e), [*truth, grid])
+        compare("the coordinate weight 2 − w·h", weight, expected["weight"], [*truth, grid])
+    print(f"✓ cell, prior, the four targets and the weight match the region loss on {trials} truths")

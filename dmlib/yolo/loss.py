@@ -25,6 +25,7 @@ prediction with the best IoU instead) is responsible:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -35,7 +36,7 @@ from .boxes import centre_to_corner, pairwise_iou, wh_iou
 from .detector import raw_decode, split_output
 from .wordtree import WordTree, hierarchical_loss
 
-__all__ = ["RegionLossConfig", "region_loss"]
+__all__ = ["RegionLossConfig", "box_targets", "region_loss"]
 
 
 @dataclass
@@ -65,6 +66,38 @@ def _check_targets(targets: list[torch.Tensor], batch: int, classes: int) -> Non
         if len(t) and ((t[:, 3:] <= 0).any() or (t[:, 1:3] < 0).any() or (t[:, 1:3] >= 1).any()):
             raise ValueError("target boxes need centres in [0, 1) and positive sizes (normalised)")
         check_tensor(t[:, 0], f"targets[{i}]'s class ids", low=0, high=classes - 1, integer=True)
+
+
+def box_targets(
+    truth: tuple[float, float, float, float],
+    anchors: torch.Tensor,
+    grid: tuple[int, int],
+    location: str = "direct",
+) -> dict:
+    """Which box answers for one ground truth, and the values it must hit: §4's decode run backwards.
+
+    ``truth`` = (cx, cy, w, h) normalised to [0, 1); ``anchors``: (A, 2) priors (p_w, p_h) in grid cells;
+    ``grid`` = (H, W). The cell is the one holding the centre, (row, col) = (⌊cy·H⌋, ⌊cx·W⌋); the responsible
+    prior n is the one whose *shape* fits best (IoU of the sizes, centres aligned). Targets, from
+    b_x = σ(t_x) + c_x and b_w = p_w·e^{t_w} (in grid units): σ(t_x) = cx·W − col, σ(t_y) = cy·H − row,
+    t_w = ln(w·W / p_w), t_h = ln(h·H / p_h); the coordinate weight is 2 − w·h.
+    Taught in notebooks/02_yolo9000.ipynb §6.1 The region loss.
+    """
+    cx, cy, bw, bh = (float(v) for v in truth)
+    height, width = grid
+    if not (0 <= cx < 1 and 0 <= cy < 1 and bw > 0 and bh > 0):
+        raise ValueError(f"truth needs a centre in [0, 1) and a positive size (normalised), got {truth}")
+    col, row = int(cx * width), int(cy * height)  # the cell holding the centre
+    truth_wh = torch.tensor([[bw * width, bh * height]], dtype=anchors.dtype, device=anchors.device)
+    n = int(wh_iou(truth_wh, anchors).argmax())  # the prior whose shape fits best
+    prior_w, prior_h = anchors[n].tolist()
+    if location == "direct":
+        tx, ty = cx * width - col, cy * height - row  # b_x = σ(t_x) + c_x  ⇒  σ(t_x) = b_x − c_x
+    else:  # RPN-style offsets (Table 2's column without direct location)
+        tx, ty = (cx * width - col - 0.5) / prior_w, (cy * height - row - 0.5) / prior_h
+    # b_w = p_w · e^{t_w}  ⇒  t_w = ln(b_w / p_w)
+    tw, th = math.log(bw * width / prior_w), math.log(bh * height / prior_h)
+    return {"row": row, "col": col, "prior": n, "box": (tx, ty, tw, th), "weight": 2.0 - bw * bh}
 
 
 def _ignore_mask(boxes: torch.Tensor, targets: list[torch.Tensor], threshold: float) -> torch.Tensor:
@@ -98,22 +131,20 @@ def _assign(
     }
     for i, t in enumerate(targets):
         for label, cx, cy, bw, bh in t.tolist():
-            col, row = int(cx * w), int(cy * h)  # the cell holding the centre
-            truth_wh = torch.tensor([[bw * w, bh * h]], device=device)  # in grid cells
+            target = box_targets((cx, cy, bw, bh), anchors, (h, w), config.location)
+            row, col = target["row"], target["col"]
             truth_box = centre_to_corner(torch.tensor([[cx, cy, bw, bh]], device=device))
             if config.match == "prior":  # YOLOv2: the anchor whose shape fits best
-                n = int(wh_iou(truth_wh, anchors).argmax())
+                n = target["prior"]
             else:  # YOLOv1: the current prediction that overlaps best
                 n = int(pairwise_iou(centre_to_corner(boxes[i, row, col]), truth_box).argmax())
-            prior_w, prior_h = anchors[n].tolist()
-            if config.location == "direct":
-                tx, ty = cx * w - col, cy * h - row  # b_x = σ(t_x) + c_x  ⇒  σ(t_x) = b_x − c_x
-            else:
-                tx, ty = (cx * w - col - 0.5) / prior_w, (cy * h - row - 0.5) / prior_h
-            # b_w = p_w · e^{t_w}  ⇒  t_w = log(b_w / p_w)
-            tw, th = torch.log(truth_wh[0, 0] / prior_w), torch.log(truth_wh[0, 1] / prior_h)
-            out["box"][i, row, col, n] = torch.tensor([tx, ty, tw, th])
-            out["weight"][i, row, col, n] = config.coord_scale * (2.0 - bw * bh)  # small boxes weigh more
+                prior_w, prior_h = anchors[n].tolist()  # the targets are relative to that box's prior
+                tx, ty, _, _ = target["box"]
+                if config.location != "direct":
+                    tx, ty = (cx * w - col - 0.5) / prior_w, (cy * h - row - 0.5) / prior_h
+                target["box"] = (tx, ty, math.log(bw * w / prior_w), math.log(bh * h / prior_h))
+            out["box"][i, row, col, n] = torch.tensor(target["box"])
+            out["weight"][i, row, col, n] = config.coord_scale * target["weight"]  # small boxes weigh more
             predicted = centre_to_corner(boxes[i, row, col, n][None])
             out["iou"][i, row, col, n] = pairwise_iou(predicted, truth_box)[0, 0]
             out["class"][i, row, col, n] = int(label)
