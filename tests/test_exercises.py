@@ -184,9 +184,9 @@ def test_the_solution_experiments_run_on_a_tiny_budget():
     from dmlib.yolo import solutions as ys
 
     assert set(isol.lambda_experiment(steps=2)) == {"lambda = 1", "lambda = 0"}
-    demo = Trained({}, {"L_I": [0.5, 0.7]}, 0.0)  # the live demo's λ = 1 run is reused, not retrained
+    demo = Trained({}, {"L_I": [0.5, 0.7]}, 0.0)  # Exercise 6's λ = 1 run is reused, not retrained
     assert isol.lambda_experiment(steps=2, demo=demo)["lambda = 1"] == pytest.approx(0.6)
-    with pytest.raises(ValueError, match="live demo"):
+    with pytest.raises(ValueError, match="Exercise 6"):
         isol.lambda_experiment(steps=3, demo=demo)
     nll = ps.depth_experiment(steps=2)
     assert list(nll) == ["0 blocks", "4 blocks"]

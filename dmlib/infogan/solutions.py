@@ -65,15 +65,17 @@ def categorical_L_I(logits: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
 def lambda_experiment(steps: int = 40, seed: int = 1, demo: Trained | None = None) -> dict[str, float]:
     """Exercise 6: L_I over the last 10 of ``steps`` training steps, with λ = 1 and with λ = 0.
 
-    ``demo`` is the live demo's λ = 1 run (§8.1, same steps and seed): given, only the λ = 0 run trains.
+    ``demo`` is the λ = 1 run of Exercise 6's first cell (same steps and seed): given, only λ = 0 trains.
     What to see: with λ = 1 the generator is rewarded for making c₁ readable, and L_I climbs towards
-    ln 10 within a few dozen steps. With λ = 0 Q still trains (on D's detached features) and L_I stays
-    near 0: this Q cannot read c₁ back. That G then ignores c₁ is a hypothesis (G is not rewarded for
-    making c₁ readable); a low bound is no proof that I(c₁; G(z, c)) ≈ 0 (§8.3 shows the full runs).
+    ln 10 within a few dozen steps. With λ = 0 Q still trains and L_I stays near 0: this Q cannot read
+    c₁ back. Our λ = 0 run differs in two ways (§8.1): G gets no reward for L_I, *and* Q's gradient no
+    longer reaches D's shared trunk (Q reads D's detached features), so the trunk never learns to read
+    c₁. Which of the two keeps L_I low this run cannot tell; that G ignores c₁ is a hypothesis, and a
+    low bound is no proof that I(c₁; G(z, c)) ≈ 0 (§8.3 shows the full runs).
     """
     if demo is not None and len(demo.history["L_I"]) != steps:
         got = len(demo.history["L_I"])
-        raise ValueError(f"demo must be the live demo's λ = 1 run of {steps} steps, got {got}")
+        raise ValueError(f"demo must be Exercise 6's λ = 1 run of {steps} steps, got {got}")
     result = {}
     for lam in (1.0, 0.0):
         run = (
