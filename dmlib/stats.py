@@ -122,7 +122,7 @@ def proportion_difference(p_a: float, n_a: int, p_b: float, n_b: int, level: flo
 
     (p_a − p_b) ± z · sqrt(p_a (1 − p_a) / n_a + p_b (1 − p_b) / n_b).
 
-    Taught in notebooks/03_pixelrnn.ipynb §10.3.1 (class purity after two training lengths).
+    Taught in notebooks/03_pixelrnn.ipynb §10 (부록 D: class purity after each training length).
     """
     for p, n, name in ((p_a, n_a, "a"), (p_b, n_b, "b")):
         if not 0 <= p <= 1 or int(n) != n or n < 1:

@@ -44,7 +44,7 @@ def main() -> None:
             f"{korean_steps(steps[-1])} step에서 약 {100 * last['class_purity']:.0f} %",
         ]
     )
-    note, code = notes_after("import json\nfrom dmlib.data import results_path")
+    note, code = notes_after("from dmlib.stats import proportion_difference")  # 부록 D
     out = "".join("".join(o.get("text", "")) for o in code.get("outputs", []))
     gap = re.search(r"→ ([0-9.]+) nats lower with the class", out)
     same = re.search(r"best validation NLL after ([0-9,]+) steps each", out)
@@ -71,21 +71,27 @@ def main() -> None:
     put(
         note,
         (
-            "🗣️ **발표 노트 · speaker notes** — 우리 조건부 모델은 모든 층에서 두 stack의 gate 입력에 class마다 학습한 값을 더합니다. "
-            f"두 모델을 한 번씩, {korean_steps(planned)} step 일정의 일부만 학습했고, 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
+            "🗣️ **발표 노트 · speaker notes** — 조건부 모델의 순도를 학습 길이마다 잰 결과입니다. "
+            f"두 모델 모두 한 번씩만 학습했고, {korean_steps(planned)} step으로 잡은 일정 중 일부만 돌렸습니다. 같은 {korean_steps(same_n)} step에서 class를 주면 validation NLL이 약 {float(gap.group(1)):.1f} nats 낮았습니다. "
             "label이 설명할 수 있는 몫은 많아야 ln 10, 약 2.3 nats라서, 나머지는 조건 없는 모델이 더 나빠서 생긴 차이이고 그 이유는 시험하지 않았습니다. "
             f"분류기는 실제 test 숫자를 약 {100 * float(acc.group(1)):.0f} % 맞게 읽지만, 우리 샘플 가운데 요청한 숫자로 읽힌 것은 {purity}입니다. {trend_notes}"
-            "\n\n[진행] 다음 슬라이드에서 샘플을 직접 보고 판단하자고 말하고 넘어갑니다.\n"
+            "\n"
         ),
     )
+    _, summary = notes_after("import json\nfrom dmlib.data import results_path")  # §10.3.1's printed summary
+    out = "".join("".join(o.get("text", "")) for o in summary.get("outputs", []))
+    nll = re.search(r"test NLL given the class ([0-9.]+) nats after ([0-9,]+) steps", out)
+    plain = re.search(r"unconditional gated PixelCNN of §6: ([0-9.]+) after", out)
+    share = re.search(r"samples read as the class asked for: ([0-9.]+) of", out)
+    assert nll and plain and share, "re-execute notebook 03 first"
     note, _ = notes_after("wanted = torch.arange(10).repeat_interleave(6)")
     put(
         note,
         (
-            "🗣️ **발표 노트 · speaker notes** — 한 열에 한 class씩, class마다 여섯 개씩 모두 60개를 한 번에 뽑았고, 샘플마다 다른 난수를 씁니다. "
-            "많은 샘플이 요청한 숫자의 모양을 따르지만 획이 끊기거나 뭉개진 샘플도 많습니다. "
-            "흩어진 픽셀 때문에 분류기가 틀리는지 확인한 결과와, 숫자를 골라 직접 뽑아 보는 위젯은 부록 D에 있습니다. "
-            "샘플의 획이 나빠서인지 분류기가 학습 때 못 본 모양을 잘못 읽어서인지는 둘 다 아직 가설입니다.\n\n"
+            "🗣️ **발표 노트 · speaker notes** — 우리 조건부 모델은 §6의 gated PixelCNN에서 모든 층의 gate 입력에 class마다 학습한 값을 더한 것입니다. "
+            f"class를 주면 test NLL이 {float(nll.group(1)):.2f} nats이고, 조건 없는 모델은 {float(plain.group(1)):.2f} nats인데, 둘 다 한 번씩 학습했고 학습 길이도 다릅니다. "
+            f"한 열에 한 class씩 여섯 개를 뽑았는데, 많은 샘플이 요청한 숫자의 모양을 따르지만 분류기가 요청한 숫자로 읽은 샘플은 약 {100 * float(share.group(1)):.0f} %입니다. "
+            "획이 끊기거나 뭉개진 샘플이 많고, 학습에 따른 변화와 분류기 확인은 부록 D에 있습니다.\n\n"
             "[진행] 그림에서 요청한 숫자와 다르게 보이는 샘플을 청중과 함께 두세 개 짚어 봅니다.\n"
         ),
     )
@@ -109,8 +115,8 @@ def main() -> None:
     text = src(disc)
     p = 100 * last["class_purity"]
     text = re.sub(
-        r"샘플 가운데 요청한 class로 읽힌 것은 약 [0-9]+ %[^(]*\(§10\.3\.1\)",
-        f"샘플 가운데 요청한 class로 읽힌 것은 약 {p:.0f} %였고, 학습을 {korean_steps(steps[0])}에서 {korean_steps(steps[-1])} step으로 {trend_q2}(§10.3.1)",
+        r"샘플 가운데 요청한 class로 읽힌 것은 약 [0-9]+ %[^(]*\((§10\.3\.1|부록 D)\)",
+        f"샘플 가운데 요청한 class로 읽힌 것은 약 {p:.0f} %였고, 학습을 {korean_steps(steps[0])}에서 {korean_steps(steps[-1])} step으로 {trend_q2}(부록 D)",
         text,
     )
     text = re.sub(r"yet only about [0-9]+ % of its samples", f"yet only about {p:.0f} % of its samples", text)

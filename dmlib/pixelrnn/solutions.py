@@ -84,7 +84,7 @@ def mixture_nll(nll: np.ndarray) -> np.ndarray:
 
     Derivation. p(x) = Σ_y p(y) p(x | y) ≥ p(y) p(x | y) for every y, so with p(y) = 1/K,
     −log p(x) ≤ −log p(x | y) + ln K: a label of K equally likely classes can lower the NLL by at most
-    ln K nats (ln 10 ≈ 2.30 for digits), §10.3.1's bound. Numerically, exp(−nll) underflows for an image's
+    ln K nats (ln 10 ≈ 2.30 for digits), 부록 D's bound. Numerically, exp(−nll) underflows for an image's
     hundreds of nats; subtracting the smallest NLL first (log-sum-exp) keeps every term in range.
     """
     low = nll.min(axis=1, keepdims=True)

@@ -118,7 +118,7 @@ def class_sampler(model: nn.Module, classifier: nn.Module) -> W.interactive:
     with the label ``classifier`` gives it (red when it is not the class asked for).
 
     ``w.result`` is the (n, 1, H, W) samples.
-    Taught in notebooks/03_pixelrnn.ipynb §10 (부록 D.3 Pick a digit).
+    Taught in notebooks/03_pixelrnn.ipynb §10 (부록 D.4 Pick a digit).
     """
     classes = model.config.classes
     if not classes:
