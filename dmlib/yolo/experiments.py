@@ -534,7 +534,7 @@ def resolution_table(
 
     Each row has the mAP with the shipped batch-norm statistics (``map``) and with statistics
     re-measured at that size (``map_bn``, see :func:`reestimate_batchnorm`).
-    Taught in notebooks/02_yolo9000.ipynb §9 Resolution vs speed.
+    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (batch norm at other input sizes).
     """
     rows = []
     for size in sizes:
