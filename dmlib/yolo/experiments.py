@@ -503,7 +503,7 @@ def reestimate_batchnorm(model: YOLOv2, size: int, batches: int = 4, batch_size:
 
     The weights are untouched; only the running means and variances, which otherwise describe the
     last training batches' input size, are replaced by an average over ``batches`` batches.
-    Taught in notebooks/02_yolo9000.ipynb §9 Resolution vs speed.
+    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (batch norm at other input sizes).
     """
     grid_size(size)
     adapted = copy.deepcopy(model)
@@ -534,7 +534,7 @@ def resolution_table(
 
     Each row has the mAP with the shipped batch-norm statistics (``map``) and with statistics
     re-measured at that size (``map_bn``, see :func:`reestimate_batchnorm`).
-    Taught in notebooks/02_yolo9000.ipynb §15 Appendix B (batch norm at other input sizes).
+    Taught in notebooks/02_yolo9000.ipynb §9 Resolution vs speed.
     """
     rows = []
     for size in sizes:
