@@ -64,7 +64,7 @@ def _solved():
         (yx.check_box_iou, ys.box_iou),
         (yx.check_nms, ys.nms),
         (yx.check_joint_box, ys.joint_box),
-        (yx.check_box_targets, ys.box_targets),
+        (yx.check_coord_gradient, ys.coord_gradient),
         (px.check_mask_b, ps.mask_b),
         (px.check_bits_per_dim, ps.bits_per_dim),
         (px.check_mask_bug, ps.bug_positions),
@@ -116,22 +116,12 @@ def test_checkers_catch_plausible_mistakes():
         yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o)))
     with pytest.raises(AssertionError, match="expected box"):  # Pr(label | parent), not the path's product
         yx.check_joint_box(lambda o, c, parent, label: int(np.argmax(o * c[:, label])))
-    with pytest.raises(AssertionError, match="t_w"):  # the size not converted to grid cells
-        yx.check_box_targets(
-            lambda t, p, s: (*ys.box_targets(t, p, s)[:3], _no_grid_size(t, p, s), 2 - t[2] * t[3])
-        )
-    with pytest.raises(
-        AssertionError, match="σ\\(t_x\\)"
-    ):  # the centre's offset from the image, not the cell
-        yx.check_box_targets(
-            lambda t, p, s: (
-                *ys.box_targets(t, p, s)[:3],
-                (t[0] * s, *ys.box_targets(t, p, s)[3][1:]),
-                2 - t[2] * t[3],
-            )
-        )
-    with pytest.raises(AssertionError, match="prior"):  # the largest prior instead of the best-fitting shape
-        yx.check_box_targets(lambda t, p, s: _largest_prior(t, p, s))
+    with pytest.raises(AssertionError, match="autograd"):  # the sigmoid's derivative forgotten
+        yx.check_coord_gradient(lambda t, target, w: w * (np.r_[1 / (1 + np.exp(-t[:2])), t[2:]] - target))
+    with pytest.raises(AssertionError, match="autograd"):  # the (2 − w·h) weight forgotten
+        yx.check_coord_gradient(lambda t, target, w: ys.coord_gradient(t, target, 1.0))
+    with pytest.raises(AssertionError, match="autograd"):  # target − prediction: the sign of darknet's delta
+        yx.check_coord_gradient(lambda t, target, w: -ys.coord_gradient(t, target, w))
     with (
         np.errstate(divide="ignore"),
         pytest.raises(AssertionError, match="underflow"),
@@ -225,23 +215,3 @@ def test_every_checker_reports_an_unattempted_exercise(capsys):
     assert len(checkers) == 27
     assert all(check(todo) is False for check in checkers)
     assert capsys.readouterr().out.count("Not attempted") == 27
-
-
-def _no_grid_size(truth, priors, grid):
-    """A plausible mistake for exercise 11: t_w = ln(w / p_w), the size left as a fraction of the image."""
-    from dmlib.yolo import solutions as ys
-
-    tx, ty, _, _ = ys.box_targets(truth, priors, grid)[3]
-    n = ys.box_targets(truth, priors, grid)[2]
-    return (tx, ty, float(np.log(truth[2] / priors[n, 0])), float(np.log(truth[3] / priors[n, 1])))
-
-
-def _largest_prior(truth, priors, grid):
-    """A plausible mistake for exercise 11: the biggest prior answers, whatever the truth's shape."""
-    from dmlib.yolo import solutions as ys
-
-    row, col, _, _, weight = ys.box_targets(truth, priors, grid)
-    n = int(np.argmax(priors[:, 0] * priors[:, 1]))
-    cx, cy, w, h = truth
-    box = (cx * grid - col, cy * grid - row, np.log(w * grid / priors[n, 0]), np.log(h * grid / priors[n, 1]))
-    return row, col, n, box, weight

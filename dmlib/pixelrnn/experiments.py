@@ -150,7 +150,7 @@ def _photo_patches(photo: torch.Tensor, split: str) -> torch.Tensor:
 def load_data(data: str, split: str) -> torch.Tensor:
     """Model inputs (N, C, H, W): binary {0, 1} or 8-bit values / 255.
 
-    Taught in notebooks/03_pixelrnn.ipynb §8.2 Completions.
+    Taught in notebooks/03_pixelrnn.ipynb §8.1 Completions.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")

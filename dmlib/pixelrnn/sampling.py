@@ -268,7 +268,7 @@ def complete(
     """``n`` completions of each image after its first ``keep_rows`` rows: (N, n, C, H, W).
 
     Uses the cached sampler for a PixelCNN, the naive one otherwise.
-    Taught in notebooks/03_pixelrnn.ipynb §8.2 Completions.
+    Taught in notebooks/03_pixelrnn.ipynb §8.1 Completions.
     """
     config = model.config
     model.check_input(images)

@@ -1,5 +1,5 @@
-"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.1), completions (§8.2), and
-class-conditional samples (§10.2).
+"""PixelRNN's widgets: masks (§3), receptive fields of trained models (§6.1), completions (§8.1), and
+class-conditional samples (§10.3.1).
 
 Taught in notebooks/03_pixelrnn.ipynb.
 """
@@ -86,7 +86,7 @@ def receptive_field_explorer(models: dict[str, nn.Module]) -> W.interactive:
 def completion_sampler(model: nn.Module, images: torch.Tensor) -> W.interactive:
     """Occlude the bottom of a test digit and let the model fill it in, n times.
 
-    ``w.result`` is the (n, C, H, W) completions. Taught in notebooks/03_pixelrnn.ipynb §8.2.
+    ``w.result`` is the (n, C, H, W) completions. Taught in notebooks/03_pixelrnn.ipynb §8.1.
     """
 
     size = model.config.image_size

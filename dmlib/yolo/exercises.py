@@ -14,7 +14,7 @@ import torch
 from ..exercises import checker, compare
 from .boxes import box_iou, nms, wh_iou
 from .detector import reorg
-from .loss import box_targets
+from .loss import RegionLossConfig, box_targets, region_loss
 from .yolo9000 import responsible_box
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
     "buggy_box_iou",
     "check_absolute_probabilities",
     "check_box_iou",
-    "check_box_targets",
+    "check_coord_gradient",
     "check_decode",
     "check_joint_box",
     "check_label_path",
@@ -243,36 +243,40 @@ def check_joint_box(fn: Callable[[np.ndarray, np.ndarray, list, int], int], tria
 
 
 @checker
-def check_box_targets(fn: Callable[[tuple, np.ndarray, int], tuple], trials: int = 40) -> None:
-    """YOLO exercise 11: ``fn(truth, priors, grid)`` → (row, col, prior, (σ(t_x), σ(t_y), t_w, t_h), weight).
+def check_coord_gradient(fn: Callable[[np.ndarray, np.ndarray, float], np.ndarray], trials: int = 12) -> None:
+    """YOLO exercise 11: ``fn(t, target, weight)`` → ∂L_coord/∂t for the responsible box's raw outputs.
 
-    ``truth`` = (cx, cy, w, h) as fractions of the image, ``priors`` (A, 2) = (p_w, p_h) in grid cells, on a
-    ``grid`` × ``grid`` map; compared with :func:`dmlib.yolo.loss.box_targets`, the function the region
-    loss calls. Cases include centres exactly on a cell border and truths larger than every prior.
-    Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
+    ``t`` = (t_x, t_y, t_w, t_h); ``target`` = (σ(t_x)*, σ(t_y)*, t_w*, t_h*) from
+    :func:`dmlib.yolo.loss.box_targets`; ``weight`` = 2 − w·h.
+    The expected gradient is autograd's through :func:`dmlib.yolo.loss.region_loss` itself, with only the
+    coordinate term switched on (objectness, no-object and class scales 0; warm-up over), for one truth
+    on a random 5×5 output. Taught in notebooks/02_yolo9000.ipynb §13 Exercises.
     """
-    rng = np.random.default_rng(11)
-    for trial in range(trials):
-        grid = int(rng.integers(3, 14))
-        priors = rng.uniform(0.3, grid / 2, size=(int(rng.integers(2, 6)), 2))
-        if trial % 4 == 0:  # a centre exactly on a cell border
-            cx, cy = int(rng.integers(0, grid)) / grid, int(rng.integers(0, grid)) / grid
-        else:
-            cx, cy = rng.uniform(0, 1, size=2)
-        w, h = rng.uniform(0.02, 1.0, size=2) if trial % 5 else (1.0, 1.0)  # larger than every prior
-        truth = (float(cx), float(cy), float(w), float(h))
-        expected = box_targets(truth, torch.tensor(priors), (grid, grid))
-        got = fn(truth, priors.copy(), grid)
-        row, col, prior, box, weight = got
-        where = f"truth {np.round(truth, 4).tolist()} on a {grid}×{grid} grid, priors " + str(
-            np.round(priors, 2).tolist()
+    generator = torch.Generator().manual_seed(13)
+    rng = np.random.default_rng(13)
+    anchors = torch.tensor([[1.0, 1.5], [2.0, 2.0], [3.5, 2.5]])
+    only_coord = RegionLossConfig(object_scale=0.0, noobject_scale=0.0, class_scale=0.0)
+    for _ in range(trials):
+        output = (2 * torch.randn(1, 3 * 7, 5, 5, generator=generator)).requires_grad_(
+            True
+        )  # 3 anchors, 2 classes
+        cx, cy = rng.uniform(0, 1, size=2)
+        w, h = rng.uniform(0.05, 0.9, size=2)
+        truth = torch.tensor([[0.0, cx, cy, w, h]], dtype=torch.float32)
+        total, _ = region_loss(output, [truth], anchors, only_coord)
+        total.backward()
+        answer = box_targets(truth[0, 1:].tolist(), anchors, (5, 5))
+        first = answer["prior"] * 7  # this prior's channels: t_x, t_y, t_w, t_h, t_o, classes
+        row, col = answer["row"], answer["col"]
+        expected = output.grad[0, first : first + 4, row, col].numpy()
+        raw = output.detach()[0, first : first + 4, row, col].numpy()
+        got = np.asarray(
+            fn(raw.astype(float), np.array(answer["box"], dtype=float), float(answer["weight"])), float
         )
-        cell = (expected["row"], expected["col"])
-        if (int(row), int(col)) != cell:
-            raise AssertionError(f"{where}: expected the cell (row, col) = {cell}, got {(row, col)}")
-        if int(prior) != expected["prior"]:
-            raise AssertionError(f"{where}: expected prior {expected['prior']} (best shape IoU), got {prior}")
-        for name, g, e in zip(("σ(t_x)", "σ(t_y)", "t_w", "t_h"), box, expected["box"], strict=True):
-            compare(name, g, float(e), [*truth, grid])
-        compare("the coordinate weight 2 − w·h", weight, expected["weight"], [*truth, grid])
-    print(f"✓ cell, prior, the four targets and the weight match the region loss on {trials} truths")
+        if got.shape != (4,) or not np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+            raise AssertionError(
+                f"t = {np.round(raw, 4).tolist()}, target = {np.round(answer['box'], 4).tolist()}, "
+                f"weight {answer['weight']:.4f}:\nexpected ∂L/∂t = {np.round(expected, 6).tolist()} "
+                f"(autograd through region_loss), got {np.round(got, 6).tolist()}"
+            )
+    print(f"✓ ∂L_coord/∂t matches autograd through the region loss on {trials} random boxes")

@@ -127,19 +127,16 @@ def joint_box(objectness: np.ndarray, conditional: np.ndarray, parent: list, lab
     return int(np.argmax(objectness * label_prob))
 
 
-def box_targets(truth: tuple, priors: np.ndarray, grid: int) -> tuple:
-    """Exercise 11: §4's decode run backwards, for the box that answers one truth.
+def coord_gradient(t: np.ndarray, target: np.ndarray, weight: float) -> np.ndarray:
+    """Exercise 11: the gradient of L_coord = ½·(2 − w·h)·Σ(prediction − target)² with respect to the raw t.
 
-    The centre's cell is (⌊cy·S⌋, ⌊cx·S⌋); the prior whose shape best overlaps the truth's (both centred,
-    so the overlap is min(w)·min(h) as in exercise 1) answers it. From b_x = σ(t_x) + c_x and
-    b_w = p_w·e^{t_w} in grid units: σ(t_x) = cx·S − col, t_w = ln(w·S / p_w). The weight 2 − w·h
-    (w·h a fraction of the image) gives small boxes up to twice the weight of one that fills the image.
+    The centre is predicted as σ(t_x), so the chain rule adds σ'(t_x) = σ(t_x)(1 − σ(t_x)):
+    ∂L/∂t_x = (2 − w·h)·(σ(t_x) − σ(t_x)*)·σ(t_x)(1 − σ(t_x)); the sizes are predicted directly in log
+    space, ∂L/∂t_w = (2 − w·h)·(t_w − t_w*). The σ' factor is at most 1/4 and vanishes as σ(t_x) → 0 or 1:
+    a centre pushed hard against its cell's border learns slowly (discussion Q1).
     """
-    cx, cy, w, h = truth
-    col, row = int(cx * grid), int(cy * grid)
-    size = np.array([w * grid, h * grid])  # the truth in grid cells, like the priors
-    inter = np.minimum(priors[:, 0], size[0]) * np.minimum(priors[:, 1], size[1])
-    shape_iou = inter / (priors[:, 0] * priors[:, 1] + size[0] * size[1] - inter)
-    n = int(np.argmax(shape_iou))
-    box = (cx * grid - col, cy * grid - row, np.log(size[0] / priors[n, 0]), np.log(size[1] / priors[n, 1]))
-    return row, col, n, box, 2.0 - w * h
+    t, target = np.asarray(t, float), np.asarray(target, float)
+    centre = 1 / (1 + np.exp(-t[:2]))
+    return np.concatenate(
+        [weight * (centre - target[:2]) * centre * (1 - centre), weight * (t[2:] - target[2:])]
+    )
