@@ -168,7 +168,7 @@ def nll_nats(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Per-image negative log-likelihood in nats: (B,).
 
     Binary: Bernoulli NLL of the sigmoid outputs; 8-bit: cross-entropy of the 256-way softmax.
-    Taught in notebooks/03_pixelrnn.ipynb §9 Negative likelihood is compression.
+    Taught in notebooks/03_pixelrnn.ipynb §9 Negative log-likelihood is compression.
     """
     if logits.dim() == 4:
         if logits.shape != x.shape:
