@@ -3,8 +3,8 @@
 Taught in notebooks/02_yolo9000.ipynb §6 The detector (loss).
 
 Darknet writes a *delta* (target − output) for every output and calls the cost their sum of
-squares; here each term is the ½·scale·(target − output)² whose gradient is that delta, so autograd
-reproduces darknet's updates. For every predicted box:
+squares; here each term is the ½·scale·(target − output)², whose negative gradient is that delta, so
+autograd reproduces darknet's updates. For every predicted box:
 
 - **no object**: ½·noobject_scale·σ(t_o)², except for boxes whose best IoU with any ground
   truth exceeds ``ignore_threshold`` (0.6) — those are good enough and are left alone;
@@ -19,8 +19,8 @@ prediction with the best IoU instead) is responsible:
   — the (2 − w·h) factor weighs small boxes up;
 - **objectness**: ½·object_scale·(IoU(prediction, truth) − σ(t_o))² (``rescore``: the target is
   the IoU the box actually reaches, so σ(t_o) estimates Pr(object)·IoU);
-- **class**: class_scale × softmax cross-entropy, whose gradient is darknet's (one-hot − softmax); with a
-  WordTree (YOLO9000) the hierarchical softmax loss on the label's path instead.
+- **class**: class_scale × softmax cross-entropy, whose negative gradient is darknet's (one-hot − softmax);
+  with a WordTree (YOLO9000) the hierarchical softmax loss on the label's path instead.
 """
 
 from __future__ import annotations
