@@ -89,7 +89,7 @@ def main() -> None:
         note,
         (
             "🗣️ **발표 노트 · speaker notes** — 우리 조건부 모델은 §6의 gated PixelCNN에서 모든 층의 gate 입력에 class마다 학습한 값을 더한 것입니다. "
-            f"class를 주면 test NLL이 {float(nll.group(1)):.2f} nats이고 조건 없는 모델은 {float(plain.group(1)):.2f} nats인데, 그 차이는 label 하나가 줄 수 있는 최대치인 ln 10, 약 2.3 nats보다 크므로 나머지는 두 학습의 차이입니다. "
+            f"class를 주면 test NLL이 {float(nll.group(1)):.2f} nats이고 조건 없는 모델은 {float(plain.group(1)):.2f} nats인데, 그 차이는 참 분포에서 label 하나가 줄 수 있는 최대치인 ln 10, 약 2.3 nats보다 크므로 나머지는 두 학습의 차이입니다. "
             f"한 열에 한 class씩 여섯 개를 뽑았는데, 많은 샘플이 요청한 숫자의 모양을 따르지만 분류기가 요청한 숫자로 읽은 샘플은 약 {float(share.group(1)):.0f} %입니다. "
             "그림의 60개는 이 비율을 잰 500개와 따로 뽑은 것입니다. 획이 끊기거나 뭉개진 샘플이 많고, 학습에 따른 변화와 분류기 확인은 부록 D에 있습니다.\n\n"
             "[진행] 그림에서 요청한 숫자와 다르게 보이는 샘플을 청중과 함께 두세 개 짚어 봅니다.\n"
