@@ -564,3 +564,13 @@ def test_yolo9000_claims_are_paired_intervals_over_the_seeds_both_arms_have(monk
     assert chance.ours == pytest.approx(0.13667 - 4.3027 * 0.025166 / 3**0.5, abs=1e-4)
     boxed = yolo9000.joint_gains(studies["yolo9000"], studies["yolo9000_detection_only"])["boxed"]
     assert boxed.differences == pytest.approx((0.0, 0.0, -0.1))  # joint − detection-only on the boxed classes
+
+
+def test_box_targets_invert_the_decode_by_hand():
+    """One truth worked by hand: its cell, best-shaped prior, §4's decode run backwards, weight 2 − w·h."""
+    got = loss.box_targets((0.31, 0.52, 0.4, 0.6), torch.tensor([[1.0, 1.0], [2.0, 3.0]]), (5, 5))
+    assert (got["row"], got["col"], got["prior"]) == (2, 1, 1)
+    assert got["box"] == pytest.approx((0.55, 0.6, 0.0, 0.0), abs=1e-9)
+    assert got["weight"] == pytest.approx(1.76)
+    with pytest.raises(ValueError, match="centre in"):
+        loss.box_targets((1.0, 0.5, 0.1, 0.1), torch.ones(1, 2), (5, 5))
